@@ -1,0 +1,19 @@
+using VethExporter.Netlink;
+
+namespace VethExporter.Classification;
+
+/// <summary>The classification of one host-side veth.</summary>
+/// <param name="Bridge">Name of its master device (any kind), or null when it has none.</param>
+/// <param name="Blockers">For orphans only: every reason it may not be deleted; empty otherwise.</param>
+public sealed record VethVerdict(
+    LinkRecord Link,
+    string? Bridge,
+    string State,
+    string Reason,
+    PeerView Peer,
+    IReadOnlyList<string> Blockers)
+{
+    public bool IsOrphan => State == VethStates.Orphan;
+
+    public bool Deletable => IsOrphan && Blockers.Count == 0;
+}

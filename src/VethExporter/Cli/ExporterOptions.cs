@@ -1,0 +1,127 @@
+using System.Text.RegularExpressions;
+using VethExporter.Classification;
+using VethExporter.HostInventory;
+using VethExporter.Scanning;
+
+namespace VethExporter.Cli;
+
+/// <summary>
+/// The validated options of a run. Each flag may also come from the environment as
+/// VETH_EXPORTER_&lt;FLAG&gt; (dots and dashes as underscores, upper case); a flag on the command line wins.
+/// </summary>
+public sealed record ExporterOptions(
+    IReadOnlyList<string> ListenAddresses,
+    string TelemetryPath,
+    TimeSpan ScanInterval,
+    TimeSpan PeerNetnsGrace,
+    string StateFile,
+    KernelPaths Paths,
+    string SysfsPath,
+    string LogFormat,
+    bool OrphanDetails,
+    string? TokenFile,
+    TimeSpan MinAge,
+    int MaxDeletes,
+    Regex? Protect,
+    bool DetachBridged,
+    bool ReleaseNetns,
+    bool AllowNoVisibleHolder,
+    bool AllowPeerNetnsStuck,
+    string AuditFile,
+    bool WebhookDryRun,
+    string Output,
+    string? CaptureDirectory,
+    bool DryRun)
+{
+    public ClassificationPolicy Policy => new(PeerNetnsGrace, Protect, DetachBridged, AllowNoVisibleHolder, AllowPeerNetnsStuck);
+
+    public ScannerOptions ScannerOptions => new(Paths, Policy);
+
+    public static ExporterOptions From(CommandLine line, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        string? Get(string name) => line.Value(name) ?? environment(EnvironmentName(name)) ?? Default(name);
+        IReadOnlyList<string> GetAll(string name)
+        {
+            if (line.Values(name) is { Count: > 0 } given) return given;
+            string? value = environment(EnvironmentName(name)) ?? Default(name);
+            return value is null ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        string procfs = Get("path.procfs")!;
+        if (!Directory.Exists(procfs)) throw new UsageException($"--path.procfs {procfs}: no such directory");
+        string? netns = Get("netns");
+        if (netns is not null && !File.Exists(netns)) throw new UsageException($"--netns {netns}: no such file");
+
+        string telemetryPath = Get("web.telemetry-path")!;
+        if (!telemetryPath.StartsWith('/')) throw new UsageException($"--web.telemetry-path must start with /, not \"{telemetryPath}\"");
+        string logFormat = OneOf("log.format", Get("log.format")!, "text", "json");
+        string output = OneOf("output", Get("output")!, "text", "json");
+
+        var interval = Duration("scan.interval", Get("scan.interval")!);
+        if (interval < TimeSpan.FromSeconds(1)) throw new UsageException($"--scan.interval must be at least 1s, not {PrometheusDuration.Format(interval)}");
+
+        if (!int.TryParse(Get("remediation.max-deletes"), out int maxDeletes) || maxDeletes < 0)
+            throw new UsageException($"--remediation.max-deletes must be a whole number ≥ 0, not \"{Get("remediation.max-deletes")}\"");
+
+        Regex? protect = null;
+        if (Get("remediation.protect") is { Length: > 0 } pattern)
+        {
+            try
+            {
+                protect = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--remediation.protect is not a valid regular expression: {e.Message}");
+            }
+        }
+
+        string? tokenFile = Get("remediation.token-file");
+        if (tokenFile is not null && !File.Exists(tokenFile)) throw new UsageException($"--remediation.token-file {tokenFile}: no such file");
+
+        return new ExporterOptions(
+            GetAll("web.listen-address"),
+            telemetryPath,
+            interval,
+            Duration("scan.peer-netns-grace", Get("scan.peer-netns-grace")!),
+            Get("state.file")!,
+            new KernelPaths(procfs.TrimEnd('/') is { Length: > 0 } p ? p : "/", netns),
+            Get("path.sysfs")!,
+            logFormat,
+            Switch("metrics.orphan-details"),
+            tokenFile,
+            Duration("remediation.min-age", Get("remediation.min-age")!),
+            maxDeletes,
+            protect,
+            Switch("remediation.detach-bridged"),
+            Switch("remediation.release-netns"),
+            Switch("remediation.allow-no-visible-holder"),
+            Switch("remediation.allow-peer-netns-stuck"),
+            Get("remediation.audit-file")!,
+            Switch("remediation.webhook-dry-run"),
+            output,
+            Get("out"),
+            Switch("dry-run"));
+
+        bool Switch(string name) => Get(name) switch
+        {
+            "true" => true,
+            "false" or null => false,
+            var other => throw new UsageException($"--{name} takes true or false, not \"{other}\""),
+        };
+    }
+
+    public static string EnvironmentName(string flag) =>
+        "VETH_EXPORTER_" + flag.Replace('.', '_').Replace('-', '_').ToUpperInvariant();
+
+    private static string? Default(string name) => Flags.All.First(f => f.Name == name).Default;
+
+    private static TimeSpan Duration(string name, string text) =>
+        PrometheusDuration.TryParse(text, out var value)
+            ? value.Value
+            : throw new UsageException($"--{name}: \"{text}\" is not a duration (use e.g. 30s, 10m, 1h)");
+
+    private static string OneOf(string name, string value, params string[] allowed) =>
+        allowed.Contains(value) ? value : throw new UsageException($"--{name} must be one of {string.Join(", ", allowed)}, not \"{value}\"");
+}

@@ -1,0 +1,34 @@
+namespace VethExporter.Cli;
+
+/// <summary>Every flag of the exporter, with its default; the single source for parsing and --help.</summary>
+public static class Flags
+{
+    public const int DefaultPort = 9814;
+
+    public static readonly IReadOnlyList<FlagDefinition> All =
+    [
+        new("web.listen-address", "Address to listen on for the web interface and telemetry (repeatable).", $":{DefaultPort}", Repeatable: true),
+        new("web.telemetry-path", "Path under which to expose metrics.", "/metrics"),
+        new("scan.interval", "How often to scan (Prometheus duration).", "30s"),
+        new("scan.peer-netns-grace", "How long a peer namespace may stay in teardown before its veth counts as stuck.", "5m"),
+        new("state.file", "Where first-seen times and leak history are kept across restarts.", "/var/lib/veth-exporter/state.json"),
+        new("path.procfs", "procfs mountpoint of the host's PID namespace.", "/proc"),
+        new("path.sysfs", "sysfs mountpoint.", "/sys"),
+        new("netns", "Network namespace to scan as the host (a /run/netns pin or /proc/PID/ns/net). Default: our own."),
+        new("log.format", "Log format: text or json.", "text"),
+        new("metrics.orphan-details", "Export veth_orphan_info with one series per orphaned interface.", "false", IsSwitch: true),
+        new("remediation.token-file", "File holding the bearer token that enables the remediation endpoints."),
+        new("remediation.min-age", "Orphans younger than this are never deleted.", "10m"),
+        new("remediation.max-deletes", "Most deletions one request may perform.", "20"),
+        new("remediation.protect", "Regular expression of interface names that are never deleted."),
+        new("remediation.detach-bridged", "Allow detaching a bridged orphan from its bridge before deleting it.", "false", IsSwitch: true),
+        new("remediation.release-netns", "For pinned_no_process orphans, remove the stale netns pin instead of deleting the veth.", "false", IsSwitch: true),
+        new("remediation.allow-no-visible-holder", "Allow remediating no_visible_holder orphans.", "false", IsSwitch: true),
+        new("remediation.allow-peer-netns-stuck", "Allow remediating peer_netns_stuck orphans.", "false", IsSwitch: true),
+        new("remediation.audit-file", "Append one JSON line per remediation decision to this file.", "/var/lib/veth-exporter/audit.log"),
+        new("remediation.webhook-dry-run", "Alertmanager-triggered remediation only reports what it would delete.", "false", IsSwitch: true),
+        new("output", "scan: output format, json or text.", "text"),
+        new("out", "capture-fixtures: directory to write raw netlink replies to."),
+        new("dry-run", "remediate: report what would be deleted, delete nothing.", "false", IsSwitch: true),
+    ];
+}

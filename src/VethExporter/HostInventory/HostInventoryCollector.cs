@@ -1,0 +1,159 @@
+using VethExporter.Interop;
+using VethExporter.Netlink;
+
+namespace VethExporter.HostInventory;
+
+/// <summary>
+/// Gathers the kernel facts of one scan at O(links + tasks + mounts) cost: one dump each of links,
+/// addresses and qdiscs, one pass over /proc, one mountinfo per mount namespace, one RTM_GETNSID per
+/// distinct namespace, and the fd walk only when something is still unexplained.
+/// </summary>
+internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClient netlink)
+{
+    private const int MaxProcessesPerNamespace = 32;
+
+    public HostInventorySnapshot Collect()
+    {
+        // Links first: dumping them assigns ids to the peers' namespaces, which RTM_GETNSID then reports.
+        var links = netlink.DumpLinks();
+        var addresses = netlink.DumpAddresses();
+        var qdiscs = netlink.DumpQdiscs();
+
+        ulong scannedInode = StatOrThrow(paths.ScannedNetns ?? KernelPaths.OwnNetns, out ulong nsfsDevice);
+        ulong ownMountNs = StatOrThrow(KernelPaths.OwnMountNs, out _);
+
+        var proc = ProcScanner.Scan(paths);
+        var pins = MountScanner.Scan(paths, proc.MountNamespaces, ownMountNs)
+            .Where(pin => pin.NetnsInode != scannedInode)
+            .ToLookup(pin => pin.NetnsInode);
+
+        var nsids = new Dictionary<ulong, int>();
+        foreach (var (inode, tasks) in proc.TasksByNetns)
+        {
+            if (inode != scannedInode) nsids[inode] = NsidOfTasks(tasks) ?? NsidOfPins(pins[inode]) ?? NetlinkConstants.NsidNotAssigned;
+        }
+        foreach (var group in pins)
+        {
+            if (!nsids.ContainsKey(group.Key)) nsids[group.Key] = NsidOfPins(group) ?? NetlinkConstants.NsidNotAssigned;
+        }
+
+        var peerNsids = links.Where(l => l.IsVeth && l.LinkNetnsId >= 0).Select(l => l.LinkNetnsId!.Value).ToHashSet();
+        var unexplained = peerNsids.Except(nsids.Values).ToList();
+        var fds = unexplained.Count == 0 ? [] : FindFdHolders(nsfsDevice, nsids, scannedInode);
+
+        var (hiddenTasks, unresolved) = ResolveUnreadableTasks(proc.Unreadable);
+        var namespaces = nsids.Select(entry => new NetnsView(
+                entry.Key,
+                entry.Value >= 0 ? entry.Value : null,
+                Processes(Concat(proc.TasksByNetns.GetValueOrDefault(entry.Key), hiddenTasks.GetValueOrDefault(entry.Value)),
+                    readStates: peerNsids.Contains(entry.Value)),
+                pins[entry.Key].ToList(),
+                fds.Where(fd => fd.NetnsInode == entry.Key).ToList()))
+            .ToList();
+        foreach (var (nsid, tasks) in hiddenTasks)
+        {
+            if (!nsids.ContainsValue(nsid)) namespaces.Add(new NetnsView(null, nsid, Processes(tasks, readStates: true), [], []));
+        }
+        namespaces.Sort((a, b) => Nullable.Compare(a.Inode, b.Inode));
+
+        var limitations = HostViewCheck.FindLimitations(paths, proc.TasksSeen, unresolved);
+        return new HostInventorySnapshot(links, addresses, qdiscs, scannedInode, namespaces, limitations.Count == 0, limitations);
+    }
+
+    /// <summary>
+    /// ptrace rules may hide a task's namespace links even from root (a sandbox's init, say), but
+    /// RTM_GETNSID by pid needs no such access: it still says which of the scanned namespace's ids the
+    /// task lives in. A task in a namespace with no id there cannot be holding a veth peer.
+    /// </summary>
+    private (Dictionary<int, List<TaskHolder>> ByNsid, int Unresolved) ResolveUnreadableTasks(List<TaskHolder> tasks)
+    {
+        var byNsid = new Dictionary<int, List<TaskHolder>>();
+        int unresolved = 0;
+        foreach (var task in tasks)
+        {
+            var answer = netlink.GetNsidByPid(task.Tid);
+            if (!answer.Succeeded)
+            {
+                if (!Errno.IsGone(answer.Errno)) unresolved++;
+                continue;
+            }
+            if (answer.Nsid < 0) continue;
+            if (!byNsid.TryGetValue(answer.Nsid, out var list)) byNsid[answer.Nsid] = list = [];
+            list.Add(task);
+        }
+        return (byNsid, unresolved);
+    }
+
+    private static List<TaskHolder>? Concat(List<TaskHolder>? visible, List<TaskHolder>? hidden) =>
+        hidden is null ? visible : visible is null ? hidden : [.. visible, .. hidden];
+
+    /// <summary>Looks for fd holders of the namespaces nothing else explained; adds their ids to <paramref name="nsids"/>.</summary>
+    private List<FdHolder> FindFdHolders(ulong nsfsDevice, Dictionary<ulong, int> nsids, ulong scannedInode)
+    {
+        var known = nsids.Keys.ToHashSet();
+        known.Add(scannedInode);
+        var found = new List<FdHolder>();
+        foreach (var group in FdScanner.Scan(paths, nsfsDevice, known).GroupBy(fd => fd.NetnsInode))
+        {
+            // Not every nsfs fd is a network namespace: the kernel refuses the others with EINVAL.
+            foreach (var holder in group)
+            {
+                using var handle = PosixFile.TryOpen(holder.OpenPath, 0, out _);
+                if (handle is null) continue;
+                var answer = netlink.GetNsidByFd(handle.Fd);
+                if (!answer.Succeeded) break;
+                nsids[group.Key] = answer.Nsid;
+                found.AddRange(group);
+                break;
+            }
+        }
+        return found;
+    }
+
+    private int? NsidOfTasks(List<TaskHolder> tasks)
+    {
+        // A task may exit between the /proc pass and now; any other thread of the namespace will do.
+        foreach (var task in tasks.Take(4))
+        {
+            var answer = netlink.GetNsidByPid(task.Tid);
+            if (answer.Succeeded) return answer.Nsid;
+        }
+        return null;
+    }
+
+    private int? NsidOfPins(IEnumerable<NetnsPin> pins)
+    {
+        foreach (var pin in pins)
+        {
+            using var handle = PosixFile.TryOpen(pin.OpenPath, 0, out _);
+            if (handle is null) continue;
+            var answer = netlink.GetNsidByFd(handle.Fd);
+            if (answer.Succeeded) return answer.Nsid;
+        }
+        return null;
+    }
+
+    private List<ProcessHolder> Processes(List<TaskHolder>? tasks, bool readStates)
+    {
+        if (tasks is null) return [];
+        var processes = new List<ProcessHolder>();
+        foreach (var task in tasks.DistinctBy(t => t.Pid))
+        {
+            char state = '?';
+            if (readStates && processes.Count < MaxProcessesPerNamespace)
+            {
+                var stat = PosixFile.TryReadAll($"{paths.Procfs}/{task.Pid}/task/{task.Tid}/stat", out _);
+                if (stat is null || !TaskStatParser.TryParseState(stat, out state)) state = '?';
+            }
+            processes.Add(new ProcessHolder(task.Pid, task.Tid, state));
+        }
+        return processes;
+    }
+
+    private static ulong StatOrThrow(string path, out ulong device)
+    {
+        int errno = PosixFile.Stat(path, out device, out ulong inode);
+        if (errno != 0) throw new SystemCallException($"stat({path})", errno);
+        return inode;
+    }
+}

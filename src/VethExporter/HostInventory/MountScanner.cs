@@ -1,0 +1,32 @@
+using VethExporter.Interop;
+
+namespace VethExporter.HostInventory;
+
+/// <summary>
+/// Reads the mountinfo of every distinct mount namespace once. A pin can survive only in a container
+/// shim's private mount namespace (how a Docker leak looks after dockerd dies), so ours alone is not enough.
+/// </summary>
+internal static class MountScanner
+{
+    public static List<NetnsPin> Scan(KernelPaths paths, IReadOnlyDictionary<ulong, TaskHolder> mountNamespaces, ulong ownMountNs)
+    {
+        var pins = new List<NetnsPin>();
+        var seen = new HashSet<(ulong, string)>();
+        // Our own mount namespace first, so a pin we can open directly is the view we keep.
+        foreach (var (mountNs, task) in mountNamespaces.OrderByDescending(entry => entry.Key == ownMountNs))
+        {
+            string taskDir = $"{paths.Procfs}/{task.Pid}/task/{task.Tid}";
+            var mountinfo = PosixFile.TryReadAll($"{taskDir}/mountinfo", out _);
+            if (mountinfo is null) continue; // the task exited; its mount namespace may have gone with it
+            bool own = mountNs == ownMountNs;
+            foreach (var mount in MountInfoParser.ParseNetnsPins(mountinfo))
+            {
+                // Shared propagation repeats one pin in many mount namespaces; keep the first view of it.
+                if (!seen.Add((mount.NetnsInode, mount.MountPoint))) continue;
+                pins.Add(new NetnsPin(mount.NetnsInode, mount.MountPoint, mountNs,
+                    own ? mount.MountPoint : $"{taskDir}/root{mount.MountPoint}", own));
+            }
+        }
+        return pins;
+    }
+}

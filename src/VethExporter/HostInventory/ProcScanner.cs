@@ -1,0 +1,49 @@
+using VethExporter.Interop;
+
+namespace VethExporter.HostInventory;
+
+/// <summary>
+/// One pass over /proc: the network namespace of every thread (a group leader that exited leaves a zombie
+/// whose threads still hold the namespace, so threads are read, not just processes) and one pid per
+/// distinct mount namespace.
+/// </summary>
+internal static class ProcScanner
+{
+    public static ProcScan Scan(KernelPaths paths)
+    {
+        var byNetns = new Dictionary<ulong, List<TaskHolder>>();
+        var mountNamespaces = new Dictionary<ulong, TaskHolder>();
+        int tasksSeen = 0;
+        var unreadable = new List<TaskHolder>();
+        Span<byte> link = stackalloc byte[64];
+
+        foreach (int pid in ProcDirectory.NumericEntries(paths.Procfs))
+        {
+            bool mountNsKnown = false;
+            foreach (int tid in ProcDirectory.NumericEntries($"{paths.Procfs}/{pid}/task"))
+            {
+                string taskDir = $"{paths.Procfs}/{pid}/task/{tid}/ns/";
+                int n = PosixFile.ReadLink(taskDir + "net", link);
+                if (n < 0)
+                {
+                    // ENOENT: a zombie (its namespaces are already released) or a task that just exited.
+                    if (Errno.IsDenied(-n)) unreadable.Add(new TaskHolder(pid, tid));
+                    continue;
+                }
+                tasksSeen++;
+                if (!NamespaceLinkParser.TryParseNet(link[..n], out ulong netns)) continue;
+                if (!byNetns.TryGetValue(netns, out var holders)) byNetns[netns] = holders = [];
+                holders.Add(new TaskHolder(pid, tid));
+
+                if (mountNsKnown) continue;
+                n = PosixFile.ReadLink(taskDir + "mnt", link);
+                if (n > 0 && NamespaceLinkParser.TryParse(link[..n], "mnt"u8, out ulong mountNs))
+                {
+                    mountNamespaces.TryAdd(mountNs, new TaskHolder(pid, tid));
+                    mountNsKnown = true;
+                }
+            }
+        }
+        return new ProcScan(byNetns, mountNamespaces, tasksSeen, unreadable);
+    }
+}

@@ -1,0 +1,44 @@
+using VethExporter.Cli;
+using VethExporter.Commands;
+
+namespace VethExporter;
+
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+
+        try
+        {
+            var line = CommandLine.Parse(args, Flags.All);
+            if (line.HelpRequested)
+            {
+                Console.Out.Write(Usage.Text());
+                return 0;
+            }
+            var options = ExporterOptions.From(line);
+            return line.Verb switch
+            {
+                "scan" => await ScanCommand.RunAsync(options, Console.Out, cancellation.Token),
+                "capture-fixtures" => CaptureFixturesCommand.Run(options, Console.Out),
+                _ => throw new UsageException($"\"{line.Verb}\" is not available in this build"),
+            };
+        }
+        catch (UsageException e)
+        {
+            await Console.Error.WriteLineAsync($"veth-exporter: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is Interop.SystemCallException or Netlink.NetlinkException)
+        {
+            await Console.Error.WriteLineAsync($"veth-exporter: {e.Message}");
+            return 1;
+        }
+    }
+}

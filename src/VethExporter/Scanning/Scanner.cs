@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using VethExporter.Classification;
+using VethExporter.Firewall;
+using VethExporter.HostInventory;
+using VethExporter.Netlink;
+
+namespace VethExporter.Scanning;
+
+/// <summary>
+/// Runs one scan end to end: inventory, classification, then blockers for the orphans. Holds one netlink
+/// socket in the scanned namespace for its lifetime; scans must not overlap (the caller serialises).
+/// </summary>
+public sealed class Scanner : IDisposable
+{
+    private readonly ScannerOptions _options;
+    private readonly RouteNetlinkClient _netlink;
+    private readonly HostInventoryCollector _collector;
+    private readonly FirewallRuleReader _firewall;
+
+    public Scanner(ScannerOptions options)
+    {
+        _options = options;
+        _netlink = RouteNetlinkClient.Open(options.Paths.ScannedNetns);
+        _collector = new HostInventoryCollector(options.Paths, _netlink);
+        _firewall = new FirewallRuleReader(options.Paths.ScannedNetns);
+    }
+
+    /// <param name="peerDyingFor">From history: how long each link's peer namespace has been in teardown.</param>
+    public async Task<ScanResult> ScanAsync(IReadOnlyDictionary<int, TimeSpan>? peerDyingFor = null, CancellationToken cancellationToken = default)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var inventory = _collector.Collect();
+        var verdicts = Classifier.Classify(inventory, _options.Policy, peerDyingFor);
+        var limitations = inventory.Limitations.ToList();
+
+        var orphanNames = verdicts.Where(v => v.IsOrphan).Select(v => v.Link.Name).ToList();
+        var rules = FirewallRules.Empty;
+        if (orphanNames.Count > 0 && _options.CheckFirewall)
+        {
+            rules = await _firewall.ReadAsync(cancellationToken).ConfigureAwait(false);
+            limitations.AddRange(rules.Failures.Select(f => $"firewall rules unreadable, every orphan is treated as referenced: {f}"));
+        }
+
+        var references = FirewallReferenceParser.FindReferences(rules.Text, orphanNames);
+        if (!rules.Complete) references.UnionWith(orphanNames);
+        var context = BlockerContext.From(inventory, references, _options.Policy);
+        var judged = verdicts.Select(v => v.IsOrphan ? v with { Blockers = BlockerRules.Evaluate(v, context) } : v).ToList();
+        return new ScanResult(started, clock.Elapsed, inventory, judged, limitations);
+    }
+
+    /// <summary>The socket this scanner talks through; remediation deletes with it.</summary>
+    internal RouteNetlinkClient Netlink => _netlink;
+
+    public void Dispose() => _netlink.Dispose();
+}

@@ -1,0 +1,8 @@
+using VethExporter.Classification;
+using VethExporter.HostInventory;
+
+namespace VethExporter.Scanning;
+
+/// <summary>Where to look and how to judge.</summary>
+/// <param name="CheckFirewall">Look up firewall references for orphans (tests of the pure parts may turn it off).</param>
+public sealed record ScannerOptions(KernelPaths Paths, ClassificationPolicy Policy, bool CheckFirewall = true);

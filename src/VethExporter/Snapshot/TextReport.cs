@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+
+namespace VethExporter.Snapshot;
+
+/// <summary>The human-readable form of a snapshot: a summary line, then one row per veth, orphans first.</summary>
+public static class TextReport
+{
+    public static string Render(SnapshotDocument snapshot)
+    {
+        var text = new StringBuilder();
+        int orphans = snapshot.Interfaces.Count(i => i.State == Classification.VethStates.Orphan);
+        text.Append(CultureInfo.InvariantCulture,
+            $"scanned {snapshot.ScannedAt:yyyy-MM-ddTHH:mm:ssZ} in {snapshot.ScanDurationSeconds * 1000:F1} ms: ");
+        text.Append(CultureInfo.InvariantCulture,
+            $"{snapshot.Interfaces.Count} veth, {orphans} orphaned, {snapshot.Interfaces.Count(i => i.Deletable)} deletable; ");
+        text.Append(CultureInfo.InvariantCulture,
+            $"{snapshot.Namespaces.Count(n => n.PinnedWithoutProcess)} namespaces pinned without a process\n");
+        if (!snapshot.HostViewComplete) text.Append("WARNING: host view incomplete; no orphan verdict can be acted on\n");
+        foreach (var limitation in snapshot.Limitations) text.Append("  - ").Append(limitation).Append('\n');
+        if (snapshot.Interfaces.Count == 0) return text.ToString();
+
+        var rows = snapshot.Interfaces
+            .OrderBy(i => i.State == Classification.VethStates.Orphan ? 0 : i.State == Classification.VethStates.Transient ? 1 : 2)
+            .ThenBy(i => i.Name, StringComparer.Ordinal)
+            .Select(i => new[]
+            {
+                i.Name,
+                i.Ifindex.ToString(CultureInfo.InvariantCulture),
+                i.Bridge ?? "-",
+                i.OperState,
+                i.State,
+                i.Reason,
+                Holders(i.Peer),
+                i.State != Classification.VethStates.Orphan ? "" : i.Deletable ? "yes" : string.Join(',', i.Blockers),
+            })
+            .ToList();
+        string[] header = ["INTERFACE", "IFINDEX", "BRIDGE", "OPER", "STATE", "REASON", "PEER NETNS HOLDERS", "DELETABLE / BLOCKERS"];
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
+        AppendRow(text, header, widths);
+        foreach (var row in rows) AppendRow(text, row, widths);
+        return text.ToString();
+    }
+
+    private static string Holders(PeerDocument peer)
+    {
+        var parts = new List<string>();
+        if (peer.Holders.Processes.Count > 0) parts.Add("pid " + string.Join(',', peer.Holders.Processes.Take(3)) + (peer.Holders.Processes.Count > 3 ? ",…" : ""));
+        if (peer.Holders.Fds.Count > 0) parts.Add("fd of pid " + string.Join(',', peer.Holders.Fds.Take(3)));
+        if (peer.Holders.Mounts.Count > 0) parts.Add(string.Join(',', peer.Holders.Mounts.Take(2)));
+        if (parts.Count == 0) parts.Add(peer.NetnsId is null ? "host" : "none visible");
+        return string.Join("; ", parts);
+    }
+
+    private static void AppendRow(StringBuilder text, string[] cells, int[] widths)
+    {
+        for (int c = 0; c < cells.Length; c++)
+        {
+            text.Append(c == cells.Length - 1 ? cells[c] : cells[c].PadRight(widths[c] + 2));
+        }
+        text.Append('\n');
+    }
+}

@@ -1,0 +1,67 @@
+using VethExporter.Cli;
+
+namespace VethExporter.Tests.Cli;
+
+public class CommandLineTests
+{
+    private static readonly Dictionary<string, string?> NoEnvironment = [];
+
+    private static ExporterOptions Options(params string[] args) =>
+        ExporterOptions.From(CommandLine.Parse(args, Flags.All), name => NoEnvironment.GetValueOrDefault(name));
+
+    [Fact]
+    public void Defaults_need_no_configuration()
+    {
+        var options = Options();
+        Assert.Equal([":9814"], options.ListenAddresses);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.ScanInterval);
+        Assert.Equal(TimeSpan.FromMinutes(10), options.MinAge);
+        Assert.Equal(20, options.MaxDeletes);
+        Assert.Equal("/proc", options.Paths.Procfs);
+        Assert.Null(options.Paths.ScannedNetns);
+        Assert.Null(options.TokenFile);
+    }
+
+    [Fact]
+    public void Both_flag_spellings_and_repeats_are_accepted()
+    {
+        var line = CommandLine.Parse(["scan", "--output=json", "--scan.interval", "1m", "--web.listen-address", ":1", "--web.listen-address=:2"], Flags.All);
+        Assert.Equal("scan", line.Verb);
+        var options = ExporterOptions.From(line, _ => null);
+        Assert.Equal("json", options.Output);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.ScanInterval);
+        Assert.Equal([":1", ":2"], options.ListenAddresses);
+    }
+
+    [Fact]
+    public void Environment_fills_in_what_flags_do_not_say()
+    {
+        var environment = new Dictionary<string, string?> { ["VETH_EXPORTER_SCAN_INTERVAL"] = "2m", ["VETH_EXPORTER_REMEDIATION_MAX_DELETES"] = "5" };
+        var options = ExporterOptions.From(CommandLine.Parse(["--remediation.max-deletes", "7"], Flags.All), n => environment.GetValueOrDefault(n));
+        Assert.Equal(TimeSpan.FromMinutes(2), options.ScanInterval);
+        Assert.Equal(7, options.MaxDeletes);
+    }
+
+    [Theory]
+    [InlineData("unknown flag --no.such", "--no.such", "1")]
+    [InlineData("\"soon\" is not a duration", "--scan.interval", "soon")]
+    [InlineData("at least 1s", "--scan.interval", "0s")]
+    [InlineData("must be one of text, json", "--output", "yaml")]
+    [InlineData("must be a whole number", "--remediation.max-deletes", "-1")]
+    [InlineData("not a valid regular expression", "--remediation.protect", "(")]
+    [InlineData("no such directory", "--path.procfs", "/nonexistent/proc")]
+    [InlineData("must start with /", "--web.telemetry-path", "metrics")]
+    public void Bad_options_give_one_clear_message(string expected, string flag, string value)
+    {
+        var error = Assert.Throws<UsageException>(() => Options(flag, value));
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Missing_value_and_unknown_verb_are_usage_errors()
+    {
+        Assert.Contains("needs a value", Assert.Throws<UsageException>(() => Options("--scan.interval")).Message);
+        Assert.Contains("unknown command", Assert.Throws<UsageException>(() => Options("explode")).Message);
+        Assert.Contains("more than once", Assert.Throws<UsageException>(() => Options("--output", "json", "--output", "text")).Message);
+    }
+}
