@@ -9,13 +9,17 @@ namespace VethExporter.HostInventory;
 /// </summary>
 internal static class FdScanner
 {
-    public static List<FdHolder> Scan(KernelPaths paths, ulong nsfsDevice, IReadOnlySet<ulong> ignoredInodes)
+    /// <param name="deniedProcesses">Processes whose fd table we may not read: blind spots.</param>
+    public static List<FdHolder> Scan(KernelPaths paths, ulong nsfsDevice, IReadOnlySet<ulong> ignoredInodes, out int deniedProcesses)
     {
         var holders = new List<FdHolder>();
+        deniedProcesses = 0;
         foreach (int pid in ProcDirectory.NumericEntries(paths.Procfs))
         {
             string fdDir = $"{paths.Procfs}/{pid}/fd";
-            foreach (int fd in ProcDirectory.NumericEntries(fdDir))
+            var fds = ProcDirectory.NumericEntries(fdDir, out bool denied);
+            if (denied) deniedProcesses++;
+            foreach (int fd in fds)
             {
                 string path = $"{fdDir}/{fd}";
                 if (PosixFile.Stat(path, out ulong device, out ulong inode) != 0) continue;

@@ -12,8 +12,11 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
 {
     private const int MaxProcessesPerNamespace = 32;
 
+    private int _unopenablePins;
+
     public HostInventorySnapshot Collect()
     {
+        _unopenablePins = 0;
         // Links first: dumping them assigns ids to the peers' namespaces, which RTM_GETNSID then reports.
         var links = netlink.DumpLinks();
         var addresses = netlink.DumpAddresses();
@@ -23,7 +26,7 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         ulong ownMountNs = StatOrThrow(KernelPaths.OwnMountNs, out _);
 
         var proc = ProcScanner.Scan(paths);
-        var pins = MountScanner.Scan(paths, proc.MountNamespaces, ownMountNs)
+        var pins = MountScanner.Scan(paths, proc.MountNamespaces, ownMountNs, proc.Unreadable)
             .Where(pin => pin.NetnsInode != scannedInode)
             .ToLookup(pin => pin.NetnsInode);
 
@@ -39,7 +42,8 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
 
         var peerNsids = links.Where(l => l.IsVeth && l.LinkNetnsId >= 0).Select(l => l.LinkNetnsId!.Value).ToHashSet();
         var unexplained = peerNsids.Except(nsids.Values).ToList();
-        var fds = unexplained.Count == 0 ? [] : FindFdHolders(nsfsDevice, nsids, scannedInode);
+        int fdDenied = 0;
+        var fds = unexplained.Count == 0 ? [] : FindFdHolders(nsfsDevice, nsids, scannedInode, out fdDenied);
 
         var (hiddenTasks, unresolved) = ResolveUnreadableTasks(proc.Unreadable);
         var namespaces = nsids.Select(entry => new NetnsView(
@@ -56,7 +60,7 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         }
         namespaces.Sort((a, b) => Nullable.Compare(a.Inode, b.Inode));
 
-        var limitations = HostViewCheck.FindLimitations(paths, proc.TasksSeen, unresolved);
+        var limitations = HostViewCheck.FindLimitations(paths, new BlindSpots(proc.TasksSeen, unresolved, _unopenablePins, fdDenied));
         return new HostInventorySnapshot(links, addresses, qdiscs, scannedInode, namespaces, limitations.Count == 0, limitations);
     }
 
@@ -88,12 +92,12 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         hidden is null ? visible : visible is null ? hidden : [.. visible, .. hidden];
 
     /// <summary>Looks for fd holders of the namespaces nothing else explained; adds their ids to <paramref name="nsids"/>.</summary>
-    private List<FdHolder> FindFdHolders(ulong nsfsDevice, Dictionary<ulong, int> nsids, ulong scannedInode)
+    private List<FdHolder> FindFdHolders(ulong nsfsDevice, Dictionary<ulong, int> nsids, ulong scannedInode, out int deniedProcesses)
     {
         var known = nsids.Keys.ToHashSet();
         known.Add(scannedInode);
         var found = new List<FdHolder>();
-        foreach (var group in FdScanner.Scan(paths, nsfsDevice, known).GroupBy(fd => fd.NetnsInode))
+        foreach (var group in FdScanner.Scan(paths, nsfsDevice, known, out deniedProcesses).GroupBy(fd => fd.NetnsInode))
         {
             // Not every nsfs fd is a network namespace: the kernel refuses the others with EINVAL.
             foreach (var holder in group)
@@ -123,13 +127,16 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
 
     private int? NsidOfPins(IEnumerable<NetnsPin> pins)
     {
+        bool denied = false;
         foreach (var pin in pins)
         {
-            using var handle = PosixFile.TryOpen(pin.OpenPath, 0, out _);
+            using var handle = PosixFile.TryOpen(pin.OpenPath, 0, out int errno);
+            denied |= handle is null && Errno.IsDenied(errno);
             if (handle is null) continue;
             var answer = netlink.GetNsidByFd(handle.Fd);
             if (answer.Succeeded) return answer.Nsid;
         }
+        if (denied) _unopenablePins++;
         return null;
     }
 

@@ -11,8 +11,7 @@ internal static class HostViewCheck
     /// <summary>PROC_PID_INIT_INO: the initial PID namespace always has this inode (include/linux/proc_ns.h).</summary>
     public const ulong InitialPidNamespaceInode = 0xEFFFFFFC;
 
-    /// <param name="unresolvedTasks">Tasks whose namespace neither /proc nor RTM_GETNSID could tell.</param>
-    public static List<string> FindLimitations(KernelPaths paths, int tasksSeen, int unresolvedTasks)
+    public static List<string> FindLimitations(KernelPaths paths, BlindSpots blind)
     {
         var limitations = new List<string>();
         // procfs/self exists only in a procfs of our own PID namespace; its pid link names that namespace.
@@ -22,8 +21,14 @@ internal static class HostViewCheck
             limitations.Add($"cannot read {paths.Procfs}/self/ns/pid ({Errno.Describe(-n)}): {paths.Procfs} must be the procfs of our own, host, PID namespace");
         else if (!NamespaceLinkParser.TryParse(link[..n], "pid"u8, out ulong pidNs) || pidNs != InitialPidNamespaceInode)
             limitations.Add($"{paths.Procfs} is not the host's PID namespace: run with the host PID namespace (hostPID, --pid=host)");
-        if (unresolvedTasks > 0)
-            limitations.Add($"the network namespace of {unresolvedTasks} of {tasksSeen + unresolvedTasks} tasks could not be determined: run as root or with CAP_SYS_PTRACE");
+        if (!OwnCapabilities.Has(OwnCapabilities.CapSysPtrace))
+            limitations.Add("no CAP_SYS_PTRACE: other users' open fds, mount namespaces and netns pins cannot be inspected; run as root");
+        if (blind.UnresolvedTasks > 0)
+            limitations.Add($"the network namespace of {blind.UnresolvedTasks} of {blind.TasksSeen + blind.UnresolvedTasks} tasks could not be determined");
+        if (blind.UnopenablePins > 0)
+            limitations.Add($"{blind.UnopenablePins} network namespace pins could not be opened to learn their id");
+        if (blind.FdDeniedProcesses > 0)
+            limitations.Add($"the open fds of {blind.FdDeniedProcesses} processes could not be read");
         return limitations;
     }
 }

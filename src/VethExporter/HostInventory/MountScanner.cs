@@ -8,12 +8,18 @@ namespace VethExporter.HostInventory;
 /// </summary>
 internal static class MountScanner
 {
-    public static List<NetnsPin> Scan(KernelPaths paths, IReadOnlyDictionary<ulong, TaskHolder> mountNamespaces, ulong ownMountNs)
+    /// <param name="hiddenMountNs">Tasks whose mount namespace link we may not read: their mountinfo is read too.</param>
+    public static List<NetnsPin> Scan(
+        KernelPaths paths, IReadOnlyDictionary<ulong, TaskHolder> mountNamespaces, ulong ownMountNs, IEnumerable<TaskHolder> hiddenMountNs)
     {
         var pins = new List<NetnsPin>();
         var seen = new HashSet<(ulong, string)>();
         // Our own mount namespace first, so a pin we can open directly is the view we keep.
-        foreach (var (mountNs, task) in mountNamespaces.OrderByDescending(entry => entry.Key == ownMountNs))
+        var sources = mountNamespaces
+            .OrderByDescending(entry => entry.Key == ownMountNs)
+            .Select(entry => (MountNs: entry.Key, Task: entry.Value))
+            .Concat(hiddenMountNs.DistinctBy(t => t.Pid).Select(task => (MountNs: 0UL, Task: task)));
+        foreach (var (mountNs, task) in sources)
         {
             string taskDir = $"{paths.Procfs}/{task.Pid}/task/{task.Tid}";
             var mountinfo = PosixFile.TryReadAll($"{taskDir}/mountinfo", out _);

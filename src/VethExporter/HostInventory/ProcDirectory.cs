@@ -7,15 +7,19 @@ internal static class ProcDirectory
 {
     private static readonly EnumerationOptions Options = new()
     {
-        IgnoreInaccessible = true,
+        IgnoreInaccessible = false,
         RecurseSubdirectories = false,
         AttributesToSkip = 0,
         ReturnSpecialDirectories = false,
     };
 
-    public static List<int> NumericEntries(string directory)
+    public static List<int> NumericEntries(string directory) => NumericEntries(directory, out _);
+
+    /// <param name="denied">True when the directory exists but we may not list it (another user's fds).</param>
+    public static List<int> NumericEntries(string directory, out bool denied)
     {
         var entries = new List<int>();
+        denied = false;
         try
         {
             var enumerable = new FileSystemEnumerable<int>(
@@ -27,9 +31,13 @@ internal static class ProcDirectory
             };
             entries.AddRange(enumerable);
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException or IOException)
+        catch (UnauthorizedAccessException)
         {
-            // The task exited (or hid itself) between listing /proc and opening its directory.
+            denied = true;
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or IOException)
+        {
+            // The task exited between listing /proc and opening its directory.
         }
         return entries;
     }

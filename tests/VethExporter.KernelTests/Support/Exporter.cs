@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace VethExporter.KernelTests.Support;
+
+/// <summary>Runs the real veth-exporter binary built next to the tests.</summary>
+public static class Exporter
+{
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "veth-exporter.dll");
+
+    public static (int Code, string Output, string Error) Run(string[] arguments, string? asUser = null)
+    {
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asUser is not null)
+        {
+            start.FileName = Tools.Find("setpriv")!;
+            foreach (var a in new[] { $"--reuid={asUser}", "--regid=nogroup", "--clear-groups", "--" }) start.ArgumentList.Add(a);
+            start.ArgumentList.Add(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet");
+            start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        }
+        else
+        {
+            start.FileName = "dotnet";
+        }
+        start.ArgumentList.Add(Dll);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error);
+    }
+}
