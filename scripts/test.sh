@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Runs every test suite of the repository and prints one closing line "N passed, N failed".
+#
+#   sudo scripts/test.sh
+#
+# As root on Debian it first installs what the tests need (iproute2, iptables, nftables, promtool, …).
+# The kernel tests need root: they build throw-away network namespaces. Under CI=true a skipped test is a
+# failure, so a run that could not exercise the kernel is never green.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# tool:package pairs the tests use.
+requirements=(
+  ip:iproute2 tc:iproute2 iptables:iptables ip6tables:iptables nft:nftables ebtables:ebtables
+  ps:procps setpriv:util-linux nsenter:util-linux unshare:util-linux python3:python3 curl:curl
+  promtool:prometheus prometheus:prometheus alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager
+  prometheus-node-exporter:prometheus-node-exporter
+)
+missing=()
+for requirement in "${requirements[@]}"; do
+  tool=${requirement%%:*} package=${requirement#*:}
+  if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$tool" >/dev/null 2>&1; then
+    missing+=("$package")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing test dependencies: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "missing test dependencies (install as root): ${missing[*]}" >&2
+  fi
+fi
+export PATH="$PATH:/usr/sbin:/sbin"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "dotnet not found: install the .NET 10 SDK first" >&2
+  exit 1
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# What the tests must leave exactly as they found it.
+links_before=$(ip -o link show 2>/dev/null | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)
+
+status=0
+dotnet test VethExporter.sln -c Release --nologo 2>&1 | tee "$log" || status=$?
+
+passed=0 failed=0 skipped=0
+while read -r f p s; do
+  failed=$((failed + f)) passed=$((passed + p)) skipped=$((skipped + s))
+done < <(sed -nE 's/.*(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \3 \4/p' "$log")
+projects=$(grep -cE '(Passed|Failed)! +- Failed:' "$log" || true)
+if [ "$projects" -lt 2 ]; then
+  echo "expected results from both test projects, found $projects" >&2
+  status=1
+fi
+
+rules_line=$(tests/rules/run.sh 2>&1 | tee /dev/stderr | tail -n 1) || status=1
+if [[ $rules_line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+  passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
+else
+  echo "rule tests printed no summary" >&2
+  failed=$((failed + 1))
+fi
+
+links_after=$(ip -o link show 2>/dev/null | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)
+if [ "$links_before" != "$links_after" ]; then
+  echo "the tests changed this machine's own interfaces:" >&2
+  diff <(echo "$links_before") <(echo "$links_after") >&2 || true
+  failed=$((failed + 1))
+fi
+leaked=$(ip netns list 2>/dev/null | awk '$1 ~ /^vx[tb]-/ {print $1}')
+if [ -n "$leaked" ]; then
+  echo "the tests left network namespaces behind: $leaked" >&2
+  failed=$((failed + 1))
+fi
+if [ "${CI:-}" = "true" ] && [ "$skipped" -gt 0 ]; then
+  echo "$skipped tests were skipped; in CI every test must run (are we root?)" >&2
+  failed=$((failed + skipped))
+fi
+
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
