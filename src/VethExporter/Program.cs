@@ -25,6 +25,7 @@ internal static class Program
             var options = ExporterOptions.From(line);
             return line.Verb switch
             {
+                "serve" => await ServeCommand.RunAsync(options, cancellation.Token),
                 "scan" => await ScanCommand.RunAsync(options, Console.Out, cancellation.Token),
                 "capture-fixtures" => CaptureFixturesCommand.Run(options, Console.Out),
                 _ => throw new UsageException($"\"{line.Verb}\" is not available in this build"),

@@ -7,7 +7,8 @@ namespace VethExporter.Cli;
 
 /// <summary>
 /// The validated options of a run. Each flag may also come from the environment as
-/// VETH_EXPORTER_&lt;FLAG&gt; (dots and dashes as underscores, upper case); a flag on the command line wins.
+/// VETH_EXPORTER_&lt;FLAG&gt; (dots and dashes as underscores, upper case) or from the JSON file named by
+/// --config.file. Precedence: command line, environment, config file, built-in default.
 /// </summary>
 public sealed record ExporterOptions(
     IReadOnlyList<string> ListenAddresses,
@@ -40,11 +41,13 @@ public sealed record ExporterOptions(
     public static ExporterOptions From(CommandLine line, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        string? Get(string name) => line.Value(name) ?? environment(EnvironmentName(name)) ?? Default(name);
+        string? configPath = line.Value("config.file") ?? environment(EnvironmentName("config.file"));
+        var config = configPath is null ? new Dictionary<string, string>() : ConfigFile.Read(configPath);
+        string? Get(string name) => line.Value(name) ?? environment(EnvironmentName(name)) ?? config.GetValueOrDefault(name) ?? Default(name);
         IReadOnlyList<string> GetAll(string name)
         {
             if (line.Values(name) is { Count: > 0 } given) return given;
-            string? value = environment(EnvironmentName(name)) ?? Default(name);
+            string? value = environment(EnvironmentName(name)) ?? config.GetValueOrDefault(name) ?? Default(name);
             return value is null ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
 

@@ -7,6 +7,7 @@ public static class Flags
 
     public static readonly IReadOnlyList<FlagDefinition> All =
     [
+        new("config.file", "Optional JSON file of flag values, e.g. {\"scan.interval\": \"1m\"}; flags and environment win over it."),
         new("web.listen-address", "Address to listen on for the web interface and telemetry (repeatable).", $":{DefaultPort}", Repeatable: true),
         new("web.telemetry-path", "Path under which to expose metrics.", "/metrics"),
         new("scan.interval", "How often to scan (Prometheus duration).", "30s"),

@@ -1,0 +1,52 @@
+using Prometheus;
+using VethExporter.Classification;
+using VethExporter.Metrics;
+using VethExporter.Scanning;
+using VethExporter.Tests.Support;
+
+namespace VethExporter.Tests.Metrics;
+
+/// <summary>A fixed inventory and history, rendered through the real metric families.</summary>
+internal static class MetricsFixture
+{
+    public static ScanResult Scan()
+    {
+        var builder = new InventoryBuilder()
+            .Bridge("docker0").Bridge("cni0")
+            .Veth("vethlive", 0, master: "docker0").Namespace(0, pids: [100])
+            .Veth("vethleak", 1, master: "docker0").Namespace(1, pins: ["/run/docker/netns/abc"])
+            .Veth("cali42", 2).Namespace(2, pins: ["/run/netns/cni-1"])
+            .Veth("vethgoing", -1)
+            .HostPair("vethhalf", "vethhalfp");
+        var inventory = builder.Build();
+        var policy = ClassificationPolicy.Default;
+        var context = BlockerContext.From(inventory, new HashSet<string>(), policy);
+        var verdicts = Classifier.Classify(inventory, policy)
+            .Select(v => v.IsOrphan ? v with { Blockers = BlockerRules.Evaluate(v, context) } : v)
+            .ToList();
+        return new ScanResult(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero), TimeSpan.FromMilliseconds(42), inventory, verdicts, []);
+    }
+
+    public static MetricsView View(ScanResult scan) => new(
+        scan,
+        [("docker0", 120), ("none", 30), ("none", 4000), ("none", 90000)],
+        new Dictionary<(string, string), long> { [("docker0", Reasons.PinnedNoProcess)] = 3, [("none", Reasons.HalfCreated)] = 2 },
+        [("docker0", "vanished", 500), ("none", "remediated", 7200)],
+        new Dictionary<string, double> { ["docker0"] = 3, ["none"] = 2 });
+
+    public static (CollectorRegistry Registry, ExporterMetrics Metrics) Build(bool orphanDetails = true)
+    {
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = new ExporterMetrics(registry, orphanDetails, version: "0.1.0", runtime: "test");
+        var scan = Scan();
+        metrics.Apply(View(scan));
+        metrics.Self.Scans.Inc(7);
+        metrics.Self.ScanFailures.Inc(1);
+        metrics.Self.LastScanSuccess.Set(1);
+        metrics.Self.LastScanSuccessTimestamp.Set(1795780800);
+        metrics.Self.ScanDuration.Set(0.042);
+        metrics.Self.HostViewComplete.Set(1);
+        metrics.Self.StatePersisted.Set(1);
+        return (registry, metrics);
+    }
+}
