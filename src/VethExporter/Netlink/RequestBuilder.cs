@@ -31,6 +31,24 @@ internal static class RequestBuilder
         return message;
     }
 
+    /// <summary>RTM_GETLINK for one ifindex: the fresh view remediation checks identity against.</summary>
+    public static byte[] GetLink(uint sequence, int index)
+    {
+        var message = Start(RtmGetLink, NlmFRequest, sequence, IfInfoMsgLength, attributeBytes: 8);
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(HeaderLength + 4), index);
+        WriteU32Attribute(message, HeaderLength + IfInfoMsgLength, IflaExtMask, RtextFilterSkipStats);
+        return message;
+    }
+
+    /// <summary>RTM_SETLINK IFLA_MASTER=0: detach a port from its bridge (or other master).</summary>
+    public static byte[] DetachFromMaster(uint sequence, int index)
+    {
+        var message = Start(RtmSetLink, NlmFRequest | NlmFAck, sequence, IfInfoMsgLength, attributeBytes: 8);
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(HeaderLength + 4), index);
+        WriteU32Attribute(message, HeaderLength + IfInfoMsgLength, IflaMaster, 0);
+        return message;
+    }
+
     private static byte[] GetNsid(uint sequence, ushort attribute, uint value)
     {
         var message = Start(RtmGetNsid, NlmFRequest, sequence, RtGenMsgLength, attributeBytes: 8);

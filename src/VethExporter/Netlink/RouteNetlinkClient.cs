@@ -40,17 +40,33 @@ internal sealed class RouteNetlinkClient : IDisposable
     public NsidAnswer GetNsidByFd(int fd) => GetNsid(sequence => RequestBuilder.GetNsidByFd(sequence, fd));
 
     /// <summary>Deletes the link with this ifindex in the socket's namespace; returns 0 or the kernel's errno.</summary>
-    public int DeleteLink(int index)
+    public int DeleteLink(int index) => Acknowledged(sequence => RequestBuilder.DeleteLink(sequence, index));
+
+    /// <summary>Removes the link from its master; returns 0 or the kernel's errno.</summary>
+    public int DetachFromMaster(int index) => Acknowledged(sequence => RequestBuilder.DetachFromMaster(sequence, index));
+
+    /// <summary>The link with this ifindex now, or null with the errno (ENODEV: it is gone).</summary>
+    public LinkRecord? GetLink(int index, out int errno)
     {
         lock (_gate)
         {
-            var (collector, _) = Exchange<int>(sequence => RequestBuilder.DeleteLink(sequence, index), RtmNewLink, static (ReadOnlySpan<byte> _, out int i, out string? e) =>
+            var (collector, _) = Exchange<LinkRecord>(sequence => RequestBuilder.GetLink(sequence, index), RtmNewLink, LinkMessageParser.TryParse, isDump: false);
+            errno = collector.Error is null ? 0 : collector.KernelErrno == 0 ? Errno.EINVAL : collector.KernelErrno;
+            return collector.Error is null ? collector.Items[0] : null;
+        }
+    }
+
+    private int Acknowledged(Func<uint, byte[]> build)
+    {
+        lock (_gate)
+        {
+            var (collector, _) = Exchange<int>(build, RtmNewLink, static (ReadOnlySpan<byte> _, out int i, out string? e) =>
             {
                 i = 0;
                 e = null;
                 return true;
             }, isDump: false);
-            return collector.KernelErrno;
+            return collector.Error is null ? 0 : collector.KernelErrno == 0 ? Errno.EINVAL : collector.KernelErrno;
         }
     }
 

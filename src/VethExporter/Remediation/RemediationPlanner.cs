@@ -1,0 +1,64 @@
+using VethExporter.Classification;
+using VethExporter.Metrics;
+
+namespace VethExporter.Remediation;
+
+/// <summary>
+/// Decides, from a fresh scan, what a request may touch. Pure: the same verdicts and request always
+/// give the same plan. Nothing that is not deletable by ARCHITECTURE §3 ever gets a go.
+/// </summary>
+public static class RemediationPlanner
+{
+    public static List<PlannedItem> Plan(IReadOnlyList<VethVerdict> verdicts, RemediationRequest request, RemediationPolicy policy)
+    {
+        var byName = verdicts.ToDictionary(v => v.Link.Name, StringComparer.Ordinal);
+        var items = new List<PlannedItem>();
+        IEnumerable<(string Name, VethVerdict? Verdict)> scope = request.All
+            ? verdicts.Where(v => v.IsOrphan)
+                .Where(v => request.Bridge is null || BridgeLabel.Of(v.Bridge) == request.Bridge)
+                .Where(v => request.Reason is null || v.Reason == request.Reason)
+                .OrderBy(v => v.Link.Name, StringComparer.Ordinal)
+                .Select(v => (v.Link.Name, (VethVerdict?)v))
+            : request.Interfaces.Distinct(StringComparer.Ordinal).Select(name => (name, byName.GetValueOrDefault(name)));
+
+        int deletions = 0;
+        foreach (var (name, verdict) in scope)
+        {
+            if (verdict is null)
+            {
+                items.Add(new PlannedItem(name, null, RemediationResults.NotFound, RemediationActions.None, []));
+                continue;
+            }
+            if (!verdict.IsOrphan)
+            {
+                items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [RefusalReasons.NotOrphan]));
+                continue;
+            }
+            if (!verdict.Deletable)
+            {
+                items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, verdict.Blockers));
+                continue;
+            }
+            if (deletions == policy.MaxDeletes)
+            {
+                items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [RefusalReasons.MaxDeletes]));
+                continue;
+            }
+            deletions++;
+            items.Add(new PlannedItem(name, verdict, null, ActionFor(verdict, verdicts, policy), []));
+        }
+        return items;
+    }
+
+    /// <summary>
+    /// Releasing a pin tears down the whole namespace and every veth peered into it, so it is chosen only
+    /// when each of those veths is itself deletable; otherwise the veth alone is deleted.
+    /// </summary>
+    private static string ActionFor(VethVerdict verdict, IReadOnlyList<VethVerdict> all, RemediationPolicy policy)
+    {
+        if (policy.ReleaseNetns && verdict.Reason == Reasons.PinnedNoProcess && verdict.Peer.NetnsInode is ulong inode
+            && all.Where(v => v.Peer.NetnsInode == inode && v.Peer.NetnsId is not null).All(v => v.Deletable))
+            return RemediationActions.ReleaseNetns;
+        return verdict.Link.MasterIndex is not null && policy.DetachBridged ? RemediationActions.DetachDelete : RemediationActions.Delete;
+    }
+}

@@ -1,0 +1,28 @@
+namespace VethExporter.Remediation;
+
+/// <summary>The outcome of one interface in a remediation request (ARCHITECTURE §4).</summary>
+public static class RemediationResults
+{
+    public const string Deleted = "deleted";
+    public const string WouldDelete = "would_delete";
+    public const string Refused = "refused";
+    public const string NotFound = "not_found";
+    public const string Failed = "failed";
+}
+
+/// <summary>What remediation did (or would do) to an interface: the action label of veth_remediation_actions_total.</summary>
+public static class RemediationActions
+{
+    public const string Delete = "delete";
+    public const string DetachDelete = "detach_delete";
+    public const string ReleaseNetns = "release_netns";
+    public const string None = "none";
+}
+
+/// <summary>Refusals that are about the request, not about the interface's own blockers.</summary>
+public static class RefusalReasons
+{
+    public const string NotOrphan = "not_orphan";
+    public const string MaxDeletes = "max_deletes";
+    public const string IdentityChanged = "identity_changed";
+}
