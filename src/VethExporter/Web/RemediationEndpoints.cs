@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using VethExporter.Alertmanager;
+using VethExporter.Classification;
+using VethExporter.Metrics;
+using VethExporter.Remediation;
+
+namespace VethExporter.Web;
+
+/// <summary>
+/// POST /api/v1/remediate and /api/v1/alertmanager, mapped only when a token file is configured.
+/// Every answer before the work starts (401, 400, 413) leaves the host untouched.
+/// </summary>
+internal static class RemediationEndpoints
+{
+    public const int RemediateBodyLimit = 64 * 1024;
+    public const int WebhookBodyLimit = 1024 * 1024;
+
+    public sealed record Dependencies(
+        BearerToken Token,
+        AuthThrottle Throttle,
+        RemediationMetrics Metrics,
+        Remediator Remediator,
+        WebhookBacklog Queue,
+        SeenAlerts Seen,
+        InstanceMatcher Instances,
+        bool WebhookDryRun);
+
+    public static void Map(WebApplication app, Dependencies d)
+    {
+        app.MapPost("/api/v1/remediate", (RequestDelegate)(async context =>
+        {
+            if (!await AuthorizedAsync(context, d).ConfigureAwait(false)) return;
+            var body = await RequestBody.ReadAsync(context.Request, RemediateBodyLimit, context.RequestAborted).ConfigureAwait(false);
+            if (body is null)
+            {
+                await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body is larger than {RemediateBodyLimit} bytes").ConfigureAwait(false);
+                return;
+            }
+            var parsed = RemediationRequestParser.Parse(body);
+            if (parsed.Request is null)
+            {
+                await ErrorAsync(context, StatusCodes.Status400BadRequest, parsed.Error!).ConfigureAwait(false);
+                return;
+            }
+            var response = await d.Remediator.RemediateAsync(parsed.Request, Caller(context), "api", context.RequestAborted).ConfigureAwait(false);
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await JsonSerializer.SerializeAsync(context.Response.Body, response, RemediationJsonContext.Default.RemediationResponse, context.RequestAborted).ConfigureAwait(false);
+        }));
+
+        app.MapPost("/api/v1/alertmanager", (RequestDelegate)(async context =>
+        {
+            if (!await AuthorizedAsync(context, d).ConfigureAwait(false)) return;
+            var body = await RequestBody.ReadAsync(context.Request, WebhookBodyLimit, context.RequestAborted).ConfigureAwait(false);
+            if (body is null)
+            {
+                await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"the payload is larger than {WebhookBodyLimit} bytes").ConfigureAwait(false);
+                return;
+            }
+            var parsed = WebhookPayloadParser.Parse(body);
+            if (parsed.Error is not null)
+            {
+                await ErrorAsync(context, StatusCodes.Status400BadRequest, parsed.Error).ConfigureAwait(false);
+                return;
+            }
+
+            int accepted = 0;
+            var ignored = new List<IgnoredAlert>();
+            foreach (var alert in parsed.Firing)
+            {
+                string? why = !alert.HasScope ? "no bridge, reason or interface label"
+                    : !d.Instances.Matches(alert.Instance) ? $"instance {alert.Instance} is not this exporter"
+                    : alert.Reason is not null && !Reasons.OrphanReasons.Contains(alert.Reason) ? $"reason {alert.Reason} is not an orphan reason"
+                    : alert.Interface is not null && !InterfaceName.IsValid(alert.Interface) ? "interface label is not a valid interface name"
+                    : !d.Seen.TryAdd(alert.IdempotencyKey) ? "already acted on (same fingerprint and startsAt)"
+                    : null;
+                if (why is null && !d.Queue.TryEnqueue(ToRequest(alert, d.WebhookDryRun), $"alertmanager:{alert.AlertName}/{alert.Fingerprint}"))
+                    why = "remediation queue is full";
+                if (why is null) accepted++;
+                else ignored.Add(new IgnoredAlert(alert.Fingerprint, why));
+            }
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await JsonSerializer.SerializeAsync(context.Response.Body, new WebhookAccepted(accepted, ignored, parsed.Truncated),
+                RemediationJsonContext.Default.WebhookAccepted, context.RequestAborted).ConfigureAwait(false);
+        }));
+    }
+
+    private static RemediationRequest ToRequest(FiringAlert alert, bool dryRun) => alert.Interface is not null
+        ? RemediationRequest.ForInterfaces([alert.Interface], dryRun)
+        : new RemediationRequest([], true, alert.Bridge, alert.Reason, dryRun);
+
+    private static async Task<bool> AuthorizedAsync(HttpContext context, Dependencies d)
+    {
+        if (d.Token.Matches(BearerToken.FromHeader(context.Request.Headers.Authorization))) return true;
+        d.Metrics.AuthFailures.Inc();
+        var delay = d.Throttle.RecordFailure();
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        await ErrorAsync(context, StatusCodes.Status401Unauthorized, "missing or wrong bearer token").ConfigureAwait(false);
+        return false;
+    }
+
+    private static async Task ErrorAsync(HttpContext context, int status, string error)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorBody(error), RemediationJsonContext.Default.ErrorBody, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static string Caller(HttpContext context) => $"api:{context.Connection.RemoteIpAddress}";
+}

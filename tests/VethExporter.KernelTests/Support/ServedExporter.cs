@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace VethExporter.KernelTests.Support;
+
+/// <summary>
+/// The real `veth-exporter serve` process on a free loopback port, scanning a fake host. Its state
+/// file, token file and audit log live in a temporary directory removed on dispose.
+/// </summary>
+public sealed class ServedExporter : IAsyncDisposable
+{
+    public const string Token = "test-token-5f1d2c";
+
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private ServedExporter(Process process, int port, string directory)
+    {
+        _process = process;
+        Port = port;
+        Directory = directory;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Port { get; }
+
+    /// <summary>Holds state.json, token and audit.log.</summary>
+    public string Directory { get; }
+
+    public HttpClient Http { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log) return _log.ToString();
+        }
+    }
+
+    public string StateFile => Path.Combine(Directory, "state.json");
+
+    public string AuditFile => Path.Combine(Directory, "audit.log");
+
+    public static async Task<ServedExporter> StartAsync(FakeHost host, string? directory = null, params string[] extra)
+    {
+        directory ??= System.IO.Directory.CreateTempSubdirectory("vxt-serve-").FullName;
+        string tokenFile = Path.Combine(directory, "token");
+        await File.WriteAllTextAsync(tokenFile, Token + "\n");
+        File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        int port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        string[] arguments =
+        [
+            Exporter.Dll, "serve", "--netns", host.NetnsPath, "--web.listen-address", $"127.0.0.1:{port}",
+            "--scan.interval", "1s", "--state.file", Path.Combine(directory, "state.json"),
+            "--remediation.token-file", tokenFile, "--remediation.audit-file", Path.Combine(directory, "audit.log"),
+            "--remediation.min-age", "0s", .. extra,
+        ];
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        var served = new ServedExporter(Process.Start(start)!, port, directory);
+        if (!await Eventually.TrueAsync(() => served.Ready(), TimeSpan.FromSeconds(30)))
+        {
+            string log = served.Log;
+            await served.DisposeAsync();
+            throw new InvalidOperationException($"serve did not become ready:\n{log}");
+        }
+        return served;
+    }
+
+    private bool Ready()
+    {
+        if (_process.HasExited) return true;
+        try
+        {
+            return Http.GetAsync("/readyz").GetAwaiter().GetResult().StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    public Task<string> MetricsAsync() => Http.GetStringAsync("/metrics");
+
+    /// <summary>The value of one series on the 0.0.4 page, or null when the series is absent.</summary>
+    public async Task<double?> SampleAsync(string series)
+    {
+        string text = await MetricsAsync();
+        var match = Regex.Match(text, $"^{Regex.Escape(series)} (\\S+)$", RegexOptions.Multiline);
+        return match.Success ? double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>Waits until a series has the wanted value; fails with the last page when it never does.</summary>
+    public async Task WaitForSampleAsync(string series, double wanted, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        double? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await SampleAsync(series);
+            if (last == wanted) return;
+            await Task.Delay(200);
+        }
+        Assert.Fail($"{series} stayed at {last?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "absent"}, wanted {wanted}\n{await MetricsAsync()}");
+    }
+
+    public async Task<HttpResponseMessage> PostAsync(string path, string body, string? token = Token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await Http.SendAsync(request);
+    }
+
+    /// <summary>Stops the process but keeps its directory (for restart tests).</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+        Http.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a second instance may own it now
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
