@@ -1,0 +1,24 @@
+namespace VethExporter.Tracking;
+
+/// <summary>
+/// The state file: exactly what a restarted exporter needs to carry on where it stopped — ages, the
+/// previous scan's orphans, the leak counters and the leak-rate window. Nothing here is re-derivable
+/// from the kernel, which is why it is kept; everything else is rescanned.
+/// </summary>
+/// <param name="Version">The schema version; a file of any other version is set aside, never guessed at.</param>
+/// <param name="LastScanAt">When the last scan was observed; null before the first.</param>
+/// <param name="Orphans">The orphans of the last scan: the "previous scan" for the next one.</param>
+/// <param name="Detections">Leak events still inside the leak-rate window.</param>
+/// <param name="DetectedTotals">veth_orphans_detected_total, so the counter continues across restarts.</param>
+/// <param name="PeerNetnsDying">Since when each link's peer namespace has been in teardown.</param>
+public sealed record TrackerState(
+    int Version,
+    DateTimeOffset SavedAt,
+    DateTimeOffset? LastScanAt,
+    IReadOnlyList<OrphanState> Orphans,
+    IReadOnlyList<DetectionState> Detections,
+    IReadOnlyList<DetectionTotalState> DetectedTotals,
+    IReadOnlyList<PeerDyingState> PeerNetnsDying)
+{
+    public const int CurrentVersion = 1;
+}
