@@ -22,11 +22,14 @@ internal static class Program
                 Console.Out.Write(Usage.Text());
                 return 0;
             }
+            if (line.Verb != "remediate" && line.Arguments.Count > 0)
+                throw new UsageException($"unexpected argument \"{line.Arguments[0]}\" (see {line.Verb} --help)");
             var options = ExporterOptions.From(line);
             return line.Verb switch
             {
                 "serve" => await ServeCommand.RunAsync(options, cancellation.Token),
                 "scan" => await ScanCommand.RunAsync(options, Console.Out, cancellation.Token),
+                "remediate" => await RemediateCommand.RunAsync(options, line.Arguments, Console.Out, cancellation.Token),
                 "capture-fixtures" => CaptureFixturesCommand.Run(options, Console.Out),
                 _ => throw new UsageException($"\"{line.Verb}\" is not available in this build"),
             };

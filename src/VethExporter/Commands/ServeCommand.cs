@@ -5,10 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using VethExporter.Alertmanager;
 using VethExporter.Cli;
 using VethExporter.Metrics;
+using VethExporter.Remediation;
 using VethExporter.Scanning;
 using VethExporter.Service;
+using VethExporter.Tracking;
 using VethExporter.Web;
 
 namespace VethExporter.Commands;
@@ -43,8 +46,15 @@ internal static partial class ServeCommand
         var metrics = new ExporterMetrics(registry, options.OrphanDetails, version, Environment.Version.ToString());
         ProcessMetrics.Register(registry);
         var scanner = new Scanner(options.ScannerOptions);
+        var tracker = new Tracker(
+            new TrackerOptions { MinAge = options.MinAge, ScanInterval = options.ScanInterval },
+            TimeProvider.System,
+            new TrackerStateStore(options.StateFile, TimeProvider.System));
+        var loaded = tracker.Load();
+        if (loaded.Failed) metrics.Self.StateLoadFailures.Inc();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(tracker);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(scanner);
         builder.Services.AddSingleton(metrics);
@@ -53,8 +63,46 @@ internal static partial class ServeCommand
         builder.Services.AddSingleton<ScanCoordinator>();
         builder.Services.AddHostedService(sp => new ScanLoop(sp.GetRequiredService<ScanCoordinator>(), options.ScanInterval));
 
+        RemediationEndpoints.Dependencies? remediation = null;
+        if (options.TokenFile is not null)
+        {
+            var token = new BearerToken(options.TokenFile);
+            try
+            {
+                token.Load();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                throw new UsageException($"--remediation.token-file {options.TokenFile}: {e.Message}");
+            }
+            var remediationMetrics = new RemediationMetrics(registry);
+            builder.Services.AddSingleton(token);
+            builder.Services.AddSingleton(remediationMetrics);
+            builder.Services.AddSingleton(new RemediationPolicy(options.MaxDeletes, options.DetachBridged, options.ReleaseNetns));
+            builder.Services.AddSingleton(sp => OpenAudit(options, sp.GetRequiredService<ILoggerFactory>()));
+            builder.Services.AddSingleton(sp => new Remediator(
+                sp.GetRequiredService<ScanCoordinator>(), scanner.Netlink, sp.GetRequiredService<RemediationPolicy>(),
+                sp.GetRequiredService<AuditLog>(), remediationMetrics, TimeProvider.System, sp.GetRequiredService<ILogger<Remediator>>()));
+            builder.Services.AddSingleton<WebhookBacklog>();
+            builder.Services.AddHostedService(sp => new WebhookWorker(sp.GetRequiredService<WebhookBacklog>(), sp.GetRequiredService<Remediator>()));
+            remediation = new RemediationEndpoints.Dependencies(token, new AuthThrottle(TimeProvider.System), remediationMetrics,
+                null!, null!, new SeenAlerts(TimeProvider.System), InstanceMatcher.ForThisHost(ListenPorts(options)), options.WebhookDryRun);
+        }
+
         await using var app = builder.Build();
-        Endpoints.MapReadOnly(app, options.TelemetryPath, version, remediationEnabled: options.TokenFile is not null);
+        LogHistory(app.Logger, loaded.Message);
+        Endpoints.MapReadOnly(app, options.TelemetryPath, version, remediationEnabled: remediation is not null);
+        if (remediation is not null)
+        {
+            // Resolve the audit log now: an unwritable audit location must stop the start, not the first request.
+            _ = app.Services.GetRequiredService<AuditLog>();
+            RemediationEndpoints.Map(app, remediation with
+            {
+                Remediator = app.Services.GetRequiredService<Remediator>(),
+                Backlog = app.Services.GetRequiredService<WebhookBacklog>(),
+            });
+            if (remediation.Token.IsGroupOrWorldReadable) LogTokenReadable(app.Logger, options.TokenFile!);
+        }
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -69,6 +117,27 @@ internal static partial class ServeCommand
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
+
+    private static AuditLog OpenAudit(ExporterOptions options, ILoggerFactory loggers)
+    {
+        try
+        {
+            return new AuditLog(options.AuditFile, loggers.CreateLogger("VethExporter.Audit"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--remediation.audit-file {options.AuditFile}: {e.Message}");
+        }
+    }
+
+    private static IEnumerable<int> ListenPorts(ExporterOptions options) =>
+        options.ListenAddresses.Select(a => int.TryParse(a.AsSpan(a.LastIndexOf(':') + 1), out int port) ? port : 0).Where(p => p > 0);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "history: {Message}")]
+    private static partial void LogHistory(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the remediation token file {Path} is readable by group or others; make it 0600")]
+    private static partial void LogTokenReadable(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "veth-exporter {Version} listening on {Addresses}, scanning every {Interval}")]
     private static partial void LogStarted(ILogger logger, string version, string addresses, string interval);

@@ -1,5 +1,6 @@
 using Prometheus;
 using VethExporter.Classification;
+using VethExporter.Tracking;
 
 namespace VethExporter.Metrics;
 

@@ -1,5 +1,5 @@
 using VethExporter.Classification;
-using VethExporter.Metrics;
+using VethExporter.Tracking;
 
 namespace VethExporter.Remediation;
 

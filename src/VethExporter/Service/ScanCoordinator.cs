@@ -2,20 +2,24 @@ using Microsoft.Extensions.Logging;
 using VethExporter.Metrics;
 using VethExporter.Scanning;
 using VethExporter.Snapshot;
+using VethExporter.Tracking;
 
 namespace VethExporter.Service;
 
 /// <summary>
 /// Runs scans one at a time, whoever asks (the periodic loop, a remediation rescan): a caller that
 /// arrives while a scan is running waits for it and then runs its own, so its result is never older
-/// than its request. A failed scan keeps the last good snapshot published and is counted.
+/// than its request. A failed scan keeps the last good snapshot published and is counted. History is
+/// saved after every scan unless <paramref name="persist"/> is off (the one-shot CLI reads it only).
 /// </summary>
 public sealed partial class ScanCoordinator(
     Scanner scanner,
+    Tracker tracker,
     SnapshotStore store,
     ExporterMetrics metrics,
     TimeProvider clock,
-    ILogger<ScanCoordinator> logger) : IDisposable
+    ILogger<ScanCoordinator> logger,
+    bool persist = true) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -55,8 +59,9 @@ public sealed partial class ScanCoordinator(
         metrics.Self.Scans.Inc();
         try
         {
-            var scan = await scanner.ScanAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            var published = Publish(scan);
+            var scan = await scanner.ScanAsync(tracker.PeerDyingFor(), cancellationToken).ConfigureAwait(false);
+            var published = Publish(tracker.Observe(scan));
+            if (persist) Persist();
             metrics.Self.LastScanSuccess.Set(1);
             metrics.Self.LastScanSuccessTimestamp.Set(clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
             metrics.Self.ScanDuration.Set(scan.Duration.TotalSeconds);
@@ -78,20 +83,35 @@ public sealed partial class ScanCoordinator(
     }
 
     /// <summary>Tells history that this orphan ended by remediation (its lifetime outcome).</summary>
-    public void MarkRemediated(Classification.VethVerdict verdict)
-    {
-        // Wired to the tracker.
-        _ = verdict;
-    }
+    public void MarkRemediated(Classification.VethVerdict verdict) => tracker.MarkRemediated(verdict.Link.Index, verdict.Link.Name);
 
-    private PublishedSnapshot Publish(ScanResult scan)
+    private PublishedSnapshot Publish(TrackedScan tracked)
     {
-        var view = new MetricsView(scan, [], new Dictionary<(string, string), long>(), [], new Dictionary<string, double>());
-        metrics.Apply(view);
-        var published = new PublishedSnapshot(scan, SnapshotMapper.ToDocument(scan));
+        metrics.Apply(new MetricsView(
+            tracked.Scan,
+            tracked.Orphans.Values.Select(o => (o.Bridge, o.Age.TotalSeconds)).ToList(),
+            tracked.DetectedTotals.ToDictionary(e => (e.Key.Bridge, e.Key.Reason), e => e.Value),
+            tracked.EndedOrphans.Select(e => (e.Bridge, e.Outcome, e.Seconds)).ToList(),
+            tracked.LeakRatePerHour));
+        var published = new PublishedSnapshot(tracked.Scan, SnapshotMapper.ToDocument(tracked.Scan, tracked.History));
         store.Publish(published);
         return published;
     }
+
+    /// <summary>Writes history after every scan; a failure degrades to memory, logged once per change.</summary>
+    private void Persist()
+    {
+        var saved = tracker.Save();
+        metrics.Self.StatePersisted.Set(saved.Failed ? 0 : 1);
+        if (saved.StatusChanged && saved.Failed) LogStateUnwritable(saved.Message);
+        else if (saved.StatusChanged) LogStateWritable(saved.Message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "history is kept in memory only: {Message}")]
+    private partial void LogStateUnwritable(string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "history: {Message}")]
+    private partial void LogStateWritable(string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "scan: {Veths} veths, {Orphans} orphans in {Milliseconds:F1} ms")]
     private partial void LogScan(int veths, int orphans, double milliseconds);

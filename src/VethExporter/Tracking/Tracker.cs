@@ -114,7 +114,9 @@ public sealed class Tracker
                 bool stable = previousCounts && before is not null;
                 var firstSeen = before?.FirstSeen ?? now;
                 bool confirmed = before?.Confirmed ?? false;
-                if (stable && !confirmed)
+                // A scan that could not see every holder cannot tell a leak from a container it missed:
+                // its orphans are reported but not counted, since counts persist.
+                if (stable && !confirmed && scan.HostViewComplete)
                 {
                     confirmed = true;
                     detections.Add(new LeakDetection(identity, bridge, verdict.Reason, firstSeen, now));

@@ -22,7 +22,7 @@ internal static class RemediationEndpoints
         AuthThrottle Throttle,
         RemediationMetrics Metrics,
         Remediator Remediator,
-        WebhookBacklog Queue,
+        WebhookBacklog Backlog,
         SeenAlerts Seen,
         InstanceMatcher Instances,
         bool WebhookDryRun);
@@ -75,7 +75,7 @@ internal static class RemediationEndpoints
                     : alert.Interface is not null && !InterfaceName.IsValid(alert.Interface) ? "interface label is not a valid interface name"
                     : !d.Seen.TryAdd(alert.IdempotencyKey) ? "already acted on (same fingerprint and startsAt)"
                     : null;
-                if (why is null && !d.Queue.TryEnqueue(ToRequest(alert, d.WebhookDryRun), $"alertmanager:{alert.AlertName}/{alert.Fingerprint}"))
+                if (why is null && !d.Backlog.TryEnqueue(ToRequest(alert, d.WebhookDryRun), $"alertmanager:{alert.AlertName}/{alert.Fingerprint}"))
                     why = "remediation queue is full";
                 if (why is null) accepted++;
                 else ignored.Add(new IgnoredAlert(alert.Fingerprint, why));
