@@ -13,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 requirements=(
   ip:iproute2 tc:iproute2 iptables:iptables ip6tables:iptables nft:nftables ebtables:ebtables
   ps:procps setpriv:util-linux nsenter:util-linux unshare:util-linux python3:python3 curl:curl
-  promtool:prometheus prometheus:prometheus alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager
+  promtool:prometheus prometheus:prometheus prometheus-alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager ping:iputils-ping
   prometheus-node-exporter:prometheus-node-exporter
 )
 missing=()

@@ -1,6 +1,10 @@
 namespace VethExporter.Remediation;
 
-/// <summary>The kernel's rules for an interface name (dev_valid_name): 1–15 bytes, no '/', ':' or white space, not "." or "..".</summary>
+/// <summary>
+/// Which interface names remediation accepts: the kernel's rules (1–15 bytes, not "." or "..") narrowed
+/// to the characters container runtimes and CNI plugins use (letters, digits, '.', '_', '-', '@', '+').
+/// Anything else — shell metacharacters, path separators, white space — is rejected before any work.
+/// </summary>
 public static class InterfaceName
 {
     public const int MaxLength = 15;
@@ -8,6 +12,5 @@ public static class InterfaceName
     public static bool IsValid(string? name) =>
         name is { Length: > 0 and <= MaxLength }
         && name is not ("." or "..")
-        && System.Text.Encoding.UTF8.GetByteCount(name) <= MaxLength
-        && !name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c));
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@' or '+');
 }

@@ -49,7 +49,10 @@ public sealed class ServedExporter : IAsyncDisposable
 
     public string AuditFile => Path.Combine(Directory, "audit.log");
 
-    public static async Task<ServedExporter> StartAsync(FakeHost host, string? directory = null, params string[] extra)
+    public static Task<ServedExporter> StartAsync(FakeHost host, string? directory = null, params string[] extra) =>
+        StartAsync(host, directory, withToken: true, extra);
+
+    public static async Task<ServedExporter> StartAsync(FakeHost host, string? directory, bool withToken, params string[] extra)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("vxt-serve-").FullName;
         string tokenFile = Path.Combine(directory, "token");
@@ -66,12 +69,12 @@ public sealed class ServedExporter : IAsyncDisposable
         [
             Exporter.Dll, "serve", "--netns", host.NetnsPath, "--web.listen-address", $"127.0.0.1:{port}",
             "--scan.interval", "1s", "--state.file", Path.Combine(directory, "state.json"),
-            "--remediation.token-file", tokenFile, "--remediation.audit-file", Path.Combine(directory, "audit.log"),
-            "--remediation.min-age", "0s", .. extra,
+            "--remediation.audit-file", Path.Combine(directory, "audit.log"),
+            .. (extra.Contains("--remediation.min-age") ? Array.Empty<string>() : ["--remediation.min-age", "0s"]), .. (withToken ? new[] { "--remediation.token-file", tokenFile } : []), .. extra,
         ];
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var served = new ServedExporter(Process.Start(start)!, port, directory);
-        if (!await Eventually.TrueAsync(() => served.Ready(), TimeSpan.FromSeconds(30)))
+        if (!await Eventually.TrueAsync(() => served.Ready(), TimeSpan.FromSeconds(30)) || served._process.HasExited)
         {
             string log = served.Log;
             await served.DisposeAsync();
@@ -104,14 +107,18 @@ public sealed class ServedExporter : IAsyncDisposable
     }
 
     /// <summary>Waits until a series has the wanted value; fails with the last page when it never does.</summary>
-    public async Task WaitForSampleAsync(string series, double wanted, TimeSpan? timeout = null)
+    public Task WaitForSampleAsync(string series, double wanted, TimeSpan? timeout = null) =>
+        WaitForSampleAsync(series, value => value == wanted, $"{wanted}", timeout);
+
+    /// <summary>Waits until a series satisfies a condition (host-wide gauges only ever get a lower bound).</summary>
+    public async Task WaitForSampleAsync(string series, Func<double?, bool> condition, string wanted, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         double? last = null;
         while (DateTime.UtcNow < deadline)
         {
             last = await SampleAsync(series);
-            if (last == wanted) return;
+            if (condition(last)) return;
             await Task.Delay(200);
         }
         Assert.Fail($"{series} stayed at {last?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "absent"}, wanted {wanted}\n{await MetricsAsync()}");

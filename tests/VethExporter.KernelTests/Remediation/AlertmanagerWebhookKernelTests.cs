@@ -1,0 +1,45 @@
+using VethExporter.KernelTests.Support;
+
+namespace VethExporter.KernelTests.Remediation;
+
+/// <summary>A real Alertmanager calls the webhook with the bearer token from its credentials file.</summary>
+public class AlertmanagerWebhookKernelTests
+{
+    [SkippableFact]
+    public async Task A_firing_alert_for_this_instance_removes_the_deletable_orphans_in_its_scope()
+    {
+        Skip.If(Tools.Find("prometheus-alertmanager") is null || Tools.Find("amtool") is null, "needs prometheus-alertmanager and amtool");
+        using var host = new FakeHost();
+        host.AddBridge("br0");
+        var live = host.AddNamespace("live");
+        host.AddVeth("vethamlive", live, bridge: "br0");
+        host.StartContainerProcess(live);
+        var leak = host.AddNamespace("leak");
+        host.AddVeth("vethamorph1", leak);
+        host.AddVeth("vethamorph2", leak, peerName: "eth1");
+        host.AddVeth("vethambr", leak, bridge: "br0", peerName: "eth2");
+        await using var served = await ServedExporter.StartAsync(host);
+        await served.WaitForSampleAsync("veth_orphans_detected_total{bridge=\"none\",reason=\"pinned_no_process\"}", 2);
+        await using var alertmanager = await AlertmanagerProcess.StartAsync(served.Port, Path.Combine(served.Directory, "token"));
+
+        // Another node's alert reaches us too (one receiver for the fleet): it must change nothing.
+        alertmanager.Fire("alertname=VethOrphansAccumulating", "bridge=none", "instance=192.0.2.77:9814");
+        await Task.Delay(4000);
+        Assert.Contains("vethamorph1", Links(host));
+
+        alertmanager.Fire("alertname=VethOrphansAccumulating", "bridge=none", $"instance=127.0.0.1:{served.Port}");
+
+        Assert.True(await Eventually.TrueAsync(() => !Links(host).Contains("vethamorph1") && !Links(host).Contains("vethamorph2"), TimeSpan.FromSeconds(30)),
+            $"the webhook did not remove the orphans:\n{served.Log}");
+        Assert.Contains("vethambr", Links(host));   // another bridge: out of the alert's scope
+        Assert.Contains("vethamlive", Links(host));
+        await served.WaitForSampleAsync("veth_remediation_actions_total{action=\"delete\",result=\"deleted\"}", 2);
+        var audit = await File.ReadAllLinesAsync(served.AuditFile);
+        Assert.All(audit, line => Assert.Contains("\"source\":\"alertmanager\"", line));
+        Assert.Equal(2, audit.Length);
+    }
+
+    private static string[] Links(FakeHost host) =>
+        host.Exec("ip", "-o", "link", "show").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(':')[1].Trim().Split('@')[0]).ToArray();
+}
