@@ -125,6 +125,26 @@ public class ServeKernelTests
     }
 
     [SkippableFact]
+    public async Task A_failing_scan_keeps_the_last_good_snapshot_and_is_counted()
+    {
+        using var host = new FakeHost();
+        var leak = host.AddNamespace("leak");
+        host.AddVeth("vethkept", leak);
+        await using var served = await ServedExporter.StartAsync(host);
+        await served.WaitForSampleAsync("veth_orphaned_interfaces{bridge=\"none\",reason=\"pinned_no_process\"}", 1);
+
+        // Removing the fake host's pin makes every following scan fail to identify the scanned namespace.
+        Tools.Run("ip", "netns", "del", host.Name);
+
+        await served.WaitForSampleAsync("veth_exporter_last_scan_success", 0);
+        Assert.True(await served.SampleAsync("veth_exporter_scan_failures_total") >= 1);
+        Assert.Equal(1, await served.SampleAsync("veth_orphaned_interfaces{bridge=\"none\",reason=\"pinned_no_process\"}"));
+        Assert.Contains("vethkept", await served.Http.GetStringAsync("/api/v1/orphans"));
+        Assert.Equal(HttpStatusCode.OK, (await served.Http.GetAsync("/readyz")).StatusCode);
+        Assert.Contains("scan failed, serving the last good snapshot", served.Log);
+    }
+
+    [SkippableFact]
     public async Task Port_in_use_and_bad_options_exit_with_one_line()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
