@@ -31,13 +31,8 @@ internal static class RemediationEndpoints
     {
         app.MapPost("/api/v1/remediate", (RequestDelegate)(async context =>
         {
-            if (!await AuthorizedAsync(context, d).ConfigureAwait(false)) return;
-            var body = await RequestBody.ReadAsync(context.Request, RemediateBodyLimit, context.RequestAborted).ConfigureAwait(false);
-            if (body is null)
-            {
-                await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body is larger than {RemediateBodyLimit} bytes").ConfigureAwait(false);
-                return;
-            }
+            var body = await AuthorizedBodyAsync(context, d, RemediateBodyLimit).ConfigureAwait(false);
+            if (body is null) return;
             var parsed = RemediationRequestParser.Parse(body);
             if (parsed.Request is null)
             {
@@ -51,13 +46,8 @@ internal static class RemediationEndpoints
 
         app.MapPost("/api/v1/alertmanager", (RequestDelegate)(async context =>
         {
-            if (!await AuthorizedAsync(context, d).ConfigureAwait(false)) return;
-            var body = await RequestBody.ReadAsync(context.Request, WebhookBodyLimit, context.RequestAborted).ConfigureAwait(false);
-            if (body is null)
-            {
-                await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"the payload is larger than {WebhookBodyLimit} bytes").ConfigureAwait(false);
-                return;
-            }
+            var body = await AuthorizedBodyAsync(context, d, WebhookBodyLimit).ConfigureAwait(false);
+            if (body is null) return;
             var parsed = WebhookPayloadParser.Parse(body);
             if (parsed.Error is not null)
             {
@@ -91,15 +81,21 @@ internal static class RemediationEndpoints
         ? RemediationRequest.ForInterfaces([alert.Interface], dryRun)
         : new RemediationRequest([], true, alert.Bridge, alert.Reason, dryRun);
 
-    private static async Task<bool> AuthorizedAsync(HttpContext context, Dependencies d)
+    /// <summary>The body of an authenticated request within the limit; otherwise answers 401 or 413 and returns null.</summary>
+    private static async Task<byte[]?> AuthorizedBodyAsync(HttpContext context, Dependencies d, int limit)
     {
-        if (d.Token.Matches(BearerToken.FromHeader(context.Request.Headers.Authorization))) return true;
-        d.Metrics.AuthFailures.Inc();
-        var delay = d.Throttle.RecordFailure();
-        if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
-        context.Response.Headers.WWWAuthenticate = "Bearer";
-        await ErrorAsync(context, StatusCodes.Status401Unauthorized, "missing or wrong bearer token").ConfigureAwait(false);
-        return false;
+        if (!d.Token.Matches(BearerToken.FromHeader(context.Request.Headers.Authorization)))
+        {
+            d.Metrics.AuthFailures.Inc();
+            var delay = d.Throttle.RecordFailure();
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await ErrorAsync(context, StatusCodes.Status401Unauthorized, "missing or wrong bearer token").ConfigureAwait(false);
+            return null;
+        }
+        var body = await RequestBody.ReadAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
+        if (body is null) await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body is larger than {limit} bytes").ConfigureAwait(false);
+        return body;
     }
 
     private static async Task ErrorAsync(HttpContext context, int status, string error)

@@ -25,21 +25,18 @@ public class AlertmanagerWebhookKernelTests
         // Another node's alert reaches us too (one receiver for the fleet): it must change nothing.
         alertmanager.Fire("alertname=VethOrphansAccumulating", "bridge=none", "instance=192.0.2.77:9814");
         await Task.Delay(4000);
-        Assert.Contains("vethamorph1", Links(host));
+        Assert.Contains("vethamorph1", host.Links());
 
         alertmanager.Fire("alertname=VethOrphansAccumulating", "bridge=none", $"instance=127.0.0.1:{served.Port}");
 
-        Assert.True(await Eventually.TrueAsync(() => !Links(host).Contains("vethamorph1") && !Links(host).Contains("vethamorph2"), TimeSpan.FromSeconds(30)),
+        Assert.True(await Eventually.TrueAsync(() => !host.Links().Contains("vethamorph1") && !host.Links().Contains("vethamorph2"), TimeSpan.FromSeconds(30)),
             $"the webhook did not remove the orphans:\n{served.Log}");
-        Assert.Contains("vethambr", Links(host));   // another bridge: out of the alert's scope
-        Assert.Contains("vethamlive", Links(host));
+        Assert.Contains("vethambr", host.Links());   // another bridge: out of the alert's scope
+        Assert.Contains("vethamlive", host.Links());
         await served.WaitForSampleAsync("veth_remediation_actions_total{action=\"delete\",result=\"deleted\"}", 2);
         var audit = await File.ReadAllLinesAsync(served.AuditFile);
         Assert.All(audit, line => Assert.Contains("\"source\":\"alertmanager\"", line));
         Assert.Equal(2, audit.Length);
     }
 
-    private static string[] Links(FakeHost host) =>
-        host.Exec("ip", "-o", "link", "show").Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split(':')[1].Trim().Split('@')[0]).ToArray();
 }

@@ -32,9 +32,6 @@ public class RemediationKernelTests
         host.Ip("addr add 198.51.100.1/24 dev vethdecoy");
     }
 
-    private static string[] Links(FakeHost host) =>
-        host.Exec("ip", "-o", "link", "show").Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split(':')[1].Trim().Split('@')[0]).ToArray();
 
     private static bool Pings(FakeHost host) =>
         Tools.TryRun("ip", "netns", "exec", $"{host.Name}-c1", "ping", "-c", "1", "-W", "2", "192.0.2.2");
@@ -67,11 +64,11 @@ public class RemediationKernelTests
         await using var served = await ServedExporter.StartAsync(host);
         await WaitUntilDeletable(served, "vethorph1", "vethorph2");
         Assert.True(Pings(host), "the live containers could not reach each other before remediation");
-        var before = Links(host);
+        var before = host.Links();
 
         var dry = await RemediateAsync(served, """{"all":true,"dryRun":true}""");
         Assert.Equal("would_delete", dry["vethorph1"].GetProperty("result").GetString());
-        Assert.Equal(before, Links(host));
+        Assert.Equal(before, host.Links());
 
         var results = await RemediateAsync(served, """{"all":true}""");
 
@@ -82,7 +79,7 @@ public class RemediationKernelTests
         Assert.Equal(["tc"], results["vethtcorph"].GetProperty("blockers").EnumerateArray().Select(b => b.GetString()));
         Assert.False(results.ContainsKey("vethlivec1")); // "all" covers orphans only
 
-        var after = Links(host);
+        var after = host.Links();
         Assert.Equal(before.Except(["vethorph1", "vethorph2"]).Order(), after.Order());
         Assert.True(Pings(host), "the live containers lost connectivity");
 
@@ -108,8 +105,8 @@ public class RemediationKernelTests
         Assert.Equal("refused", results["vethdecoy"].GetProperty("result").GetString());
         Assert.Equal("not_found", results["nosuchveth"].GetProperty("result").GetString());
         Assert.Equal("deleted", results["vethorph1"].GetProperty("result").GetString());
-        Assert.Contains("vethlivec1", Links(host));
-        Assert.Contains("vethdecoy", Links(host));
+        Assert.Contains("vethlivec1", host.Links());
+        Assert.Contains("vethdecoy", host.Links());
         Assert.True(Pings(host));
     }
 
@@ -120,7 +117,7 @@ public class RemediationKernelTests
         BuildMixedHost(host);
         await using var served = await ServedExporter.StartAsync(host);
         await WaitUntilDeletable(served, "vethorph1");
-        var before = Links(host);
+        var before = host.Links();
         const string all = """{"all":true}""";
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await served.PostAsync("/api/v1/remediate", all, token: null)).StatusCode);
@@ -134,7 +131,7 @@ public class RemediationKernelTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await served.PostAsync("/api/v1/remediate", "{\"interfaces\":[\"" + new string('a', 70_000) + "\"]}")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await served.PostAsync("/api/v1/alertmanager", """{"version":"4","alerts":"x"}""")).StatusCode);
 
-        Assert.Equal(before, Links(host));
+        Assert.Equal(before, host.Links());
         Assert.Equal(3, await served.SampleAsync("veth_remediation_auth_failures_total"));
         Assert.DoesNotContain(ServedExporter.Token, served.Log);
     }
@@ -162,7 +159,7 @@ public class RemediationKernelTests
 
         Assert.Equal("refused", results["vethyoung"].GetProperty("result").GetString());
         Assert.Equal(["too_young"], results["vethyoung"].GetProperty("blockers").EnumerateArray().Select(b => b.GetString()));
-        Assert.Contains("vethyoung", Links(host));
+        Assert.Contains("vethyoung", host.Links());
     }
 
     [SkippableFact]
@@ -195,7 +192,7 @@ public class RemediationKernelTests
         }
         Assert.Equal(names.Order(), deletedPerName.Keys.Order());
         Assert.All(deletedPerName.Values, count => Assert.Equal(1, count));
-        Assert.Empty(Links(host).Intersect(names));
+        Assert.Empty(host.Links().Intersect(names));
     }
 
     [SkippableFact]
@@ -214,7 +211,7 @@ public class RemediationKernelTests
         Assert.Equal("deleted", results["vethrel1"].GetProperty("result").GetString());
         Assert.Equal("deleted", results["vethrel2"].GetProperty("result").GetString());
         Assert.False(File.Exists($"/run/netns/{leak}"));
-        Assert.Empty(Links(host).Intersect(["vethrel1", "vethrel2"]));
+        Assert.Empty(host.Links().Intersect(["vethrel1", "vethrel2"]));
     }
 
     [SkippableFact]
@@ -237,8 +234,8 @@ public class RemediationKernelTests
         Assert.Equal(["bridge_mac_source"], results[source].GetProperty("blockers").EnumerateArray().Select(b => b.GetString()));
         Assert.Equal("detach_delete", results[other].GetProperty("action").GetString());
         Assert.Equal("deleted", results[other].GetProperty("result").GetString());
-        Assert.Contains(source, Links(host));
-        Assert.DoesNotContain(other, Links(host));
+        Assert.Contains(source, host.Links());
+        Assert.DoesNotContain(other, host.Links());
     }
 
     private static string Mac(FakeHost host, string link) =>
@@ -260,13 +257,13 @@ public class RemediationKernelTests
             Assert.True(code == 0, error);
             Assert.Contains("vethcli1: would_delete", output);
             Assert.Contains("vethcli2: refused (bridge_port)", output);
-            Assert.Contains("vethcli1", Links(host));
+            Assert.Contains("vethcli1", host.Links());
 
             (code, output, error) = Exporter.Run(["remediate", "vethcli1", "vethcli2", .. common]);
             Assert.True(code == 0, error);
             Assert.Contains("vethcli1: deleted", output);
-            Assert.DoesNotContain("vethcli1", Links(host));
-            Assert.Contains("vethcli2", Links(host));
+            Assert.DoesNotContain("vethcli1", host.Links());
+            Assert.Contains("vethcli2", host.Links());
             Assert.Equal(4, File.ReadAllLines(audit).Length);
 
             (code, _, error) = Exporter.Run(["remediate", "veth;rm", .. common]);

@@ -36,6 +36,11 @@ public sealed class FakeHost : IDisposable
     /// <summary>Runs a command inside the fake host's namespace.</summary>
     public string Exec(params string[] command) => Tools.Run("ip", ["netns", "exec", Name, .. command]);
 
+    /// <summary>The names of the links in the fake host now.</summary>
+    public string[] Links() =>
+        Exec("ip", "-o", "link", "show").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(':')[1].Trim().Split('@')[0]).ToArray();
+
     /// <summary>Creates a pinned "container" namespace (<c>ip netns add</c>) and returns its name.</summary>
     public string AddNamespace(string suffix)
     {
