@@ -13,8 +13,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 requirements=(
   ip:iproute2 tc:iproute2 iptables:iptables ip6tables:iptables nft:nftables ebtables:ebtables
   ps:procps setpriv:util-linux nsenter:util-linux unshare:util-linux python3:python3 curl:curl
-  promtool:prometheus prometheus:prometheus alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager
-  prometheus-node-exporter:prometheus-node-exporter
+  promtool:prometheus prometheus:prometheus prometheus-alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager
+  prometheus-node-exporter:prometheus-node-exporter ping:iputils-ping kill:procps
 )
 missing=()
 for requirement in "${requirements[@]}"; do
@@ -45,6 +45,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # What the tests must leave exactly as they found it.
 links_before=$(ip -o link show 2>/dev/null | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)
+netns_before=$(ip netns list 2>/dev/null | awk '$1 ~ /^vx[tb]-/ {print $1}' | sort)
 
 status=0
 dotnet test VethExporter.sln -c Release --nologo 2>&1 | tee "$log" || status=$?
@@ -73,7 +74,8 @@ if [ "$links_before" != "$links_after" ]; then
   diff <(echo "$links_before") <(echo "$links_after") >&2 || true
   failed=$((failed + 1))
 fi
-leaked=$(ip netns list 2>/dev/null | awk '$1 ~ /^vx[tb]-/ {print $1}')
+# Only namespaces that appeared during this run count (a benchmark may be running alongside).
+leaked=$(comm -13 <(echo "$netns_before") <(ip netns list 2>/dev/null | awk '$1 ~ /^vx[tb]-/ {print $1}' | sort))
 if [ -n "$leaked" ]; then
   echo "the tests left network namespaces behind: $leaked" >&2
   failed=$((failed + 1))
