@@ -15,11 +15,14 @@ requirements=(
   ps:procps setpriv:util-linux nsenter:util-linux unshare:util-linux python3:python3 curl:curl
   promtool:prometheus prometheus:prometheus prometheus-alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager
   prometheus-node-exporter:prometheus-node-exporter ping:iputils-ping kill:procps
+  clang:clang /usr/include/zlib.h:zlib1g-dev
 )
 missing=()
 for requirement in "${requirements[@]}"; do
   tool=${requirement%%:*} package=${requirement#*:}
-  if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$tool" >/dev/null 2>&1; then
+  if [[ $tool = /* ]]; then
+    [ -e "$tool" ] || missing+=("$package")
+  elif ! PATH="$PATH:/usr/sbin:/sbin" command -v "$tool" >/dev/null 2>&1; then
     missing+=("$package")
   fi
 done
@@ -65,6 +68,15 @@ if [[ $rules_line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
   passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
 else
   echo "rule tests printed no summary" >&2
+  failed=$((failed + 1))
+fi
+
+# The binary the Dockerfile builds (Native AOT), published the same way and smoke-tested.
+smoke_line=$(scripts/publish-smoke.sh 2>&1 | tee /dev/stderr | tail -n 1) || status=1
+if [[ $smoke_line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+  passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
+else
+  echo "publish smoke test printed no summary" >&2
   failed=$((failed + 1))
 fi
 
