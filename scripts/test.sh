@@ -13,13 +13,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 requirements=(
   ip:iproute2 tc:iproute2 iptables:iptables ip6tables:iptables nft:nftables ebtables:ebtables
   ps:procps setpriv:util-linux nsenter:util-linux unshare:util-linux python3:python3 curl:curl
-  promtool:prometheus prometheus:prometheus prometheus-alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager ping:iputils-ping
-  prometheus-node-exporter:prometheus-node-exporter
+  promtool:prometheus prometheus:prometheus prometheus-alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager
+  prometheus-node-exporter:prometheus-node-exporter ping:iputils-ping kill:procps
+  clang:clang /usr/include/zlib.h:zlib1g-dev
 )
 missing=()
 for requirement in "${requirements[@]}"; do
   tool=${requirement%%:*} package=${requirement#*:}
-  if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$tool" >/dev/null 2>&1; then
+  if [[ $tool = /* ]]; then
+    [ -e "$tool" ] || missing+=("$package")
+  elif ! PATH="$PATH:/usr/sbin:/sbin" command -v "$tool" >/dev/null 2>&1; then
     missing+=("$package")
   fi
 done
@@ -45,6 +48,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # What the tests must leave exactly as they found it.
 links_before=$(ip -o link show 2>/dev/null | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)
+netns_before=$(ip netns list 2>/dev/null | awk '$1 ~ /^vx[tb]-/ {print $1}' | sort)
 
 status=0
 dotnet test VethExporter.sln -c Release --nologo 2>&1 | tee "$log" || status=$?
@@ -67,13 +71,23 @@ else
   failed=$((failed + 1))
 fi
 
+# The binary the Dockerfile builds (Native AOT), published the same way and smoke-tested.
+smoke_line=$(scripts/publish-smoke.sh 2>&1 | tee /dev/stderr | tail -n 1) || status=1
+if [[ $smoke_line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+  passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
+else
+  echo "publish smoke test printed no summary" >&2
+  failed=$((failed + 1))
+fi
+
 links_after=$(ip -o link show 2>/dev/null | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)
 if [ "$links_before" != "$links_after" ]; then
   echo "the tests changed this machine's own interfaces:" >&2
   diff <(echo "$links_before") <(echo "$links_after") >&2 || true
   failed=$((failed + 1))
 fi
-leaked=$(ip netns list 2>/dev/null | awk '$1 ~ /^vx[tb]-/ {print $1}')
+# Only namespaces that appeared during this run count (a benchmark may be running alongside).
+leaked=$(comm -13 <(echo "$netns_before") <(ip netns list 2>/dev/null | awk '$1 ~ /^vx[tb]-/ {print $1}' | sort))
 if [ -n "$leaked" ]; then
   echo "the tests left network namespaces behind: $leaked" >&2
   failed=$((failed + 1))

@@ -1,0 +1,338 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using VethExporter.Cli;
+using VethExporter.Tests.Support;
+
+namespace VethExporter.Tests.Deploy;
+
+/// <summary>
+/// The Kubernetes manifests, the systemd unit and the Alertmanager example in deploy/: each parses, and the
+/// fields that make the exporter work and keep it safe are what they must be.
+/// </summary>
+public sealed partial class ManifestTests
+{
+    private const string Namespace = "veth-exporter";
+    private const string StateDirectory = "/var/lib/veth-exporter";
+
+    private static string Deploy(params string[] parts) => Repository.Path(["deploy", .. parts]);
+
+    private static object? DaemonSet(bool remediation) => Yaml.Load(remediation ? Deploy("remediation", "daemonset.yaml") : Deploy("daemonset.yaml"));
+
+    private static object? Container(object? daemonSet)
+    {
+        var containers = daemonSet.Items("spec", "template", "spec", "containers");
+        Assert.Single(containers);
+        return containers[0];
+    }
+
+    private static string Version()
+    {
+        var match = Regex.Match(File.ReadAllText(Repository.Path("Directory.Build.props")), "<Version>([^<]+)</Version>");
+        Assert.True(match.Success, "no <Version> in Directory.Build.props");
+        return match.Groups[1].Value;
+    }
+
+    public static readonly TheoryData<bool> Variants = new() { false, true };
+
+    [Fact]
+    public void Every_manifest_parses_and_names_its_kind_and_namespace()
+    {
+        var files = Directory.GetFiles(Deploy(), "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        Assert.True(files.Count >= 8, $"only {files.Count} manifests in deploy/");
+        foreach (var file in files)
+        {
+            foreach (var document in Yaml.LoadAll(file))
+            {
+                string where = Path.GetRelativePath(Repository.Root, file);
+                Assert.False(string.IsNullOrEmpty(document.Text("apiVersion")), $"{where}: no apiVersion");
+                string? kind = document.Text("kind");
+                Assert.False(string.IsNullOrEmpty(kind), $"{where}: no kind");
+                if (kind == "Kustomization") continue;
+                Assert.Equal("veth-exporter", kind == "Namespace" ? document.Text("metadata", "name") : document.Text("metadata", "namespace"));
+                Assert.Equal("veth-exporter", document.Text("metadata", "labels", "app.kubernetes.io/name"));
+            }
+        }
+    }
+
+    [Fact]
+    public void The_kustomization_lists_every_manifest_of_the_read_only_set()
+    {
+        var listed = Yaml.Load(Deploy("kustomization.yaml")).Texts("resources");
+        var present = Directory.GetFiles(Deploy(), "*.yaml").Select(Path.GetFileName).Where(f => f != "kustomization.yaml").Order(StringComparer.Ordinal);
+        Assert.Equal(present, listed.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void The_daemonset_runs_on_every_node_in_the_host_pid_and_network_namespaces(bool remediation)
+    {
+        var pod = DaemonSet(remediation).At("spec", "template", "spec");
+        Assert.Equal("true", pod.Text("hostPID"));
+        Assert.Equal("true", pod.Text("hostNetwork"));
+        Assert.Equal("ClusterFirstWithHostNet", pod.Text("dnsPolicy"));
+        Assert.Equal("false", pod.Text("automountServiceAccountToken"));
+        // One toleration that matches every taint: operator Exists, no key, no effect.
+        var tolerations = pod.Items("tolerations");
+        Assert.Contains(tolerations, t => t.Text("operator") == "Exists" && t.At("key") is null && t.At("effect") is null);
+        var daemonSet = DaemonSet(remediation);
+        Assert.Equal(daemonSet.Map("spec", "selector", "matchLabels").ToHashSet(), daemonSet.Map("spec", "template", "metadata", "labels")
+            .Where(l => daemonSet.Map("spec", "selector", "matchLabels").ContainsKey(l.Key)).ToHashSet());
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void The_container_runs_as_root_with_a_read_only_root_and_only_the_capabilities_it_needs(bool remediation)
+    {
+        var security = Container(DaemonSet(remediation)).At("securityContext");
+        Assert.Equal("0", security.Text("runAsUser"));
+        Assert.Equal("true", security.Text("readOnlyRootFilesystem"));
+        Assert.Equal("false", security.Text("allowPrivilegeEscalation"));
+        Assert.NotEqual("true", security.Text("privileged"));
+        Assert.Equal(["ALL"], security.Texts("capabilities", "drop"));
+        // Reading other processes' /proc entries needs SYS_PTRACE; only deleting links needs NET_ADMIN.
+        Assert.Equal(remediation ? ["SYS_PTRACE", "NET_ADMIN"] : ["SYS_PTRACE"], security.Texts("capabilities", "add"));
+        Assert.Equal("RuntimeDefault", security.Text("seccompProfile", "type"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Probes_and_port_are_the_exporters(bool remediation)
+    {
+        var container = Container(DaemonSet(remediation));
+        string port = Flags.DefaultPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("/healthz", container.Text("livenessProbe", "httpGet", "path"));
+        Assert.Equal(port, container.Text("livenessProbe", "httpGet", "port"));
+        Assert.Equal("/readyz", container.Text("readinessProbe", "httpGet", "path"));
+        Assert.Equal(port, container.Text("readinessProbe", "httpGet", "port"));
+        var ports = container.Items("ports");
+        Assert.Single(ports);
+        Assert.Equal(port, ports[0].Text("containerPort"));
+        Assert.Equal("metrics", ports[0].Text("name"));
+        Assert.Contains($"--web.listen-address=:{port}", container.Texts("args"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Resources_have_requests_and_limits(bool remediation)
+    {
+        var resources = Container(DaemonSet(remediation)).At("resources");
+        foreach (var kind in new[] { "requests", "limits" })
+            foreach (var resource in new[] { "cpu", "memory" })
+                Assert.False(string.IsNullOrEmpty(resources.Text(kind, resource)), $"no {kind}.{resource}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Netns_pins_are_mounted_read_only_and_the_state_directory_is_writable(bool remediation)
+    {
+        var daemonSet = DaemonSet(remediation);
+        var container = Container(daemonSet);
+        var volumes = daemonSet.Items("spec", "template", "spec", "volumes").ToDictionary(v => v.Text("name")!);
+        var mounts = container.Items("volumeMounts").ToDictionary(m => m.Text("mountPath")!);
+        foreach (var path in new[] { "/run/netns", "/run/docker/netns", "/var/run/netns" })
+        {
+            Assert.True(mounts.TryGetValue(path, out var mount), $"{path} is not mounted");
+            Assert.Equal("true", mount.Text("readOnly"));
+            Assert.Equal("HostToContainer", mount.Text("mountPropagation"));
+            Assert.Equal(path, volumes[mount.Text("name")!].Text("hostPath", "path"));
+        }
+        var state = mounts[StateDirectory];
+        Assert.NotEqual("true", state.Text("readOnly"));
+        Assert.Equal(StateDirectory, volumes[state.Text("name")!].Text("hostPath", "path"));
+        var args = container.Texts("args");
+        Assert.Contains($"--state.file={StateDirectory}/state.json", args);
+        Assert.Contains($"--remediation.audit-file={StateDirectory}/audit.log", args);
+        // With hostPID the container's /proc is the host's: no --path.procfs, no /proc host mount.
+        Assert.DoesNotContain(args, a => a.StartsWith("--path.procfs", StringComparison.Ordinal));
+        Assert.DoesNotContain(volumes.Values, v => v.Text("hostPath", "path") == "/proc");
+        // Every other host path is one of those above: nothing else of the node is visible.
+        Assert.All(volumes.Values.Where(v => v.At("hostPath") is not null),
+            v => Assert.Contains(v.Text("hostPath", "path"), new[] { "/run/netns", "/run/docker/netns", "/var/run/netns", StateDirectory }));
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void The_arguments_are_flags_the_exporter_accepts(bool remediation)
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.File("token"), "t");
+        var args = Container(DaemonSet(remediation)).Texts("args")
+            .Select(a => a.StartsWith("--remediation.token-file=", StringComparison.Ordinal) ? $"--remediation.token-file={directory.File("token")}" : a)
+            .ToList();
+        var line = CommandLine.Parse(args, Flags.All);
+        Assert.Equal("serve", line.Verb);
+        var options = ExporterOptions.From(line, _ => null);
+        Assert.Equal(remediation, options.TokenFile is not null);
+        Assert.Equal("/proc", options.Paths.Procfs);
+        Assert.Null(options.Paths.ScannedNetns);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void The_image_is_tagged_with_the_exporters_version(bool remediation)
+    {
+        string image = Container(DaemonSet(remediation)).Text("image")!;
+        Assert.Matches("^[a-z0-9.-]+(:[0-9]+)?/([a-z0-9._-]+/)*veth-exporter:", image);
+        Assert.EndsWith(":" + Version() + (remediation ? "-remediation" : ""), image, StringComparison.Ordinal);
+        Assert.Equal("IfNotPresent", Container(DaemonSet(remediation)).Text("imagePullPolicy"));
+    }
+
+    [Fact]
+    public void The_remediation_variant_adds_only_the_token_net_admin_and_its_image()
+    {
+        var base_ = DaemonSet(false);
+        var variant = DaemonSet(true);
+        var secret = Yaml.Load(Deploy("remediation", "secret.yaml"));
+        var container = Container(variant);
+
+        string tokenArg = Assert.Single(container.Texts("args"), a => a.StartsWith("--remediation.token-file=", StringComparison.Ordinal));
+        string tokenFile = tokenArg["--remediation.token-file=".Length..];
+        var mount = Assert.Single(container.Items("volumeMounts"), m => m.Text("mountPath") == Path.GetDirectoryName(tokenFile));
+        Assert.Equal("true", mount.Text("readOnly"));
+        var volume = Assert.Single(variant.Items("spec", "template", "spec", "volumes"), v => v.Text("name") == mount.Text("name"));
+        Assert.Equal(secret.Text("metadata", "name"), volume.Text("secret", "secretName"));
+        var item = Assert.Single(volume.Items("secret", "items"));
+        Assert.Equal(Path.GetFileName(tokenFile), item.Text("path"));
+        Assert.True(secret.Map("stringData").ContainsKey(item.Text("key")!), "the Secret has no such key");
+        Assert.Equal("Opaque", secret.Text("type"));
+
+        // Everything else is the read-only DaemonSet.
+        Container(variant).Map()["image"] = Container(base_).Text("image");
+        container.Items("args").Remove(tokenArg);
+        container.Items("securityContext", "capabilities", "add").Remove("NET_ADMIN");
+        container.Items("volumeMounts").Remove(mount);
+        variant.Items("spec", "template", "spec", "volumes").Remove(volume);
+        Assert.Null(Yaml.Difference(base_, variant));
+    }
+
+    [Fact]
+    public void The_token_secret_is_a_documented_placeholder()
+    {
+        string text = File.ReadAllText(Deploy("remediation", "secret.yaml"));
+        Assert.Contains("REPLACE-ME", Yaml.Load(Deploy("remediation", "secret.yaml")).Text("stringData", "token"), StringComparison.Ordinal);
+        Assert.Contains("openssl rand", text, StringComparison.Ordinal);
+        // The read-only set does not enable remediation.
+        Assert.DoesNotContain(Container(DaemonSet(false)).Texts("args"), a => a.Contains("token-file", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_service_and_service_monitor_reach_the_daemonsets_metrics_port()
+    {
+        var service = Yaml.Load(Deploy("service.yaml"));
+        var monitor = Yaml.Load(Deploy("servicemonitor.yaml"));
+        var podLabels = DaemonSet(false).Map("spec", "template", "metadata", "labels");
+        foreach (var (key, value) in service.Map("spec", "selector")) Assert.Equal(value, podLabels[key]);
+        var port = Assert.Single(service.Items("spec", "ports"));
+        Assert.Equal("9814", port.Text("port"));
+        Assert.Equal("metrics", port.Text("targetPort"));
+        Assert.Equal("None", service.Text("spec", "clusterIP"));
+
+        var serviceLabels = service.Map("metadata", "labels");
+        foreach (var (key, value) in monitor.Map("spec", "selector", "matchLabels")) Assert.Equal(value, serviceLabels[key]);
+        Assert.Contains(Namespace, monitor.Texts("spec", "namespaceSelector", "matchNames"));
+        var endpoint = Assert.Single(monitor.Items("spec", "endpoints"));
+        Assert.Equal(port.Text("name"), endpoint.Text("port"));
+        Assert.Equal("/metrics", endpoint.Text("path"));
+        // The operator names the job after the Service: what VethExporterDown matches on.
+        Assert.Contains($"up{{job=\"{service.Text("metadata", "name")}\"}}", File.ReadAllText(Repository.Path("alerts", "veth-exporter.rules.yml")), StringComparison.Ordinal);
+        Assert.Null(monitor.At("spec", "jobLabel"));
+    }
+
+    [Fact]
+    public void The_prometheus_rule_is_what_the_script_generates_from_alerts()
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Deploy("generate-prometheusrule.sh"));
+        using var process = Process.Start(start)!;
+        string generated = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, error);
+        Assert.True(generated == File.ReadAllText(Deploy("prometheusrule.yaml")),
+            "deploy/prometheusrule.yaml is out of date: run deploy/generate-prometheusrule.sh > deploy/prometheusrule.yaml");
+
+        var rule = Yaml.LoadText(generated);
+        Assert.Equal("monitoring.coreos.com/v1", rule.Text("apiVersion"));
+        Assert.Equal("PrometheusRule", rule.Text("kind"));
+        var groups = Directory.GetFiles(Repository.Path("alerts"), "*.y*ml").Order(StringComparer.Ordinal)
+            .SelectMany(f => Yaml.Load(f).Items("groups")).ToList();
+        Assert.Null(Yaml.Difference(groups, rule.At("spec", "groups")));
+    }
+
+    [Fact]
+    public void The_systemd_unit_keeps_only_sys_ptrace_and_protects_the_system()
+    {
+        var unit = SystemdUnit(File.ReadAllText(Deploy("systemd", "veth-exporter.service")));
+        Assert.Equal("root", unit["User"].Single());
+        Assert.Equal("CAP_SYS_PTRACE", unit["CapabilityBoundingSet"].Single());
+        Assert.Equal("CAP_SYS_PTRACE", unit["AmbientCapabilities"].Single());
+        foreach (var (key, value) in new[]
+        {
+            ("NoNewPrivileges", "yes"), ("ProtectSystem", "strict"), ("PrivateTmp", "yes"), ("PrivateDevices", "yes"),
+            ("ProtectKernelModules", "yes"), ("ProtectKernelTunables", "yes"), ("ProtectControlGroups", "yes"),
+            ("RestrictSUIDSGID", "yes"), ("StateDirectory", "veth-exporter"),
+        })
+            Assert.True(unit.TryGetValue(key, out var values) && values.Single() == value, $"{key}={value} missing");
+        Assert.Contains("AF_NETLINK", unit["RestrictAddressFamilies"].Single(), StringComparison.Ordinal);
+        Assert.False(unit.ContainsKey("PrivateNetwork"), "the exporter must see the host's network namespace");
+
+        var exec = unit["ExecStart"].Single().Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(a => !a.StartsWith('$')).ToList();
+        Assert.Equal("/usr/local/bin/veth-exporter", exec[0]);
+        var options = ExporterOptions.From(CommandLine.Parse(exec.Skip(1).ToList(), Flags.All), _ => null);
+        Assert.Equal($"{StateDirectory}/state.json", options.StateFile);
+        Assert.Equal($"{StateDirectory}/audit.log", options.AuditFile);
+        Assert.Equal([$":{Flags.DefaultPort}"], options.ListenAddresses);
+        Assert.Null(options.TokenFile);
+    }
+
+    [SkippableFact]
+    public void The_systemd_unit_passes_systemd_analyze_verify()
+    {
+        string? analyze = new[] { "/usr/bin/systemd-analyze", "/bin/systemd-analyze" }.FirstOrDefault(File.Exists);
+        Skip.If(analyze is null, "needs systemd-analyze");
+        using var directory = new TempDirectory();
+        // verify wants ExecStart to exist: point it at a binary that does.
+        string unit = directory.File("veth-exporter.service");
+        File.WriteAllText(unit, File.ReadAllText(Deploy("systemd", "veth-exporter.service")).Replace("/usr/local/bin/veth-exporter", "/bin/true", StringComparison.Ordinal));
+        var start = new ProcessStartInfo(analyze!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "verify", "--man=no", unit }) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0 && !output.Contains("Unknown", StringComparison.OrdinalIgnoreCase), output);
+    }
+
+    [Fact]
+    public void The_alertmanager_example_routes_the_orphan_alert_to_the_webhook_with_a_token_file()
+    {
+        var config = Yaml.Load(Deploy("alertmanager", "alertmanager.yml"));
+        var route = Assert.Single(config.Items("route", "routes"), r => r.Texts("matchers").Contains("alertname = \"VethOrphansAccumulating\""));
+        Assert.Contains("bridge", route.Texts("group_by"));
+        Assert.Contains("instance", route.Texts("group_by"));
+        var receiver = Assert.Single(config.Items("receivers"), r => r.Text("name") == route.Text("receiver"));
+        var webhook = Assert.Single(receiver.Items("webhook_configs"));
+        Assert.Matches(@"^http://[^/]+:9814/api/v1/alertmanager$", webhook.Text("url"));
+        Assert.Equal("Bearer", webhook.Text("http_config", "authorization", "type"));
+        Assert.False(string.IsNullOrEmpty(webhook.Text("http_config", "authorization", "credentials_file")));
+        Assert.Null(webhook.At("http_config", "authorization", "credentials"));
+    }
+
+    /// <summary>Key → values of the active (uncommented) lines of a unit file, continuation lines joined.</summary>
+    private static Dictionary<string, List<string>> SystemdUnit(string text)
+    {
+        var entries = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var line in ContinuedLine().Replace(text, " ").Split('\n'))
+        {
+            string trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed[0] is '#' or ';' or '[') continue;
+            int equals = trimmed.IndexOf('=', StringComparison.Ordinal);
+            string key = trimmed[..equals];
+            if (!entries.TryGetValue(key, out var values)) entries[key] = values = [];
+            values.Add(Regex.Replace(trimmed[(equals + 1)..], @"\s+", " ").Trim());
+        }
+        return entries;
+    }
+
+    [GeneratedRegex(@"\\\n\s*")]
+    private static partial Regex ContinuedLine();
+}
