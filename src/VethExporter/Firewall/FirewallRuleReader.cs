@@ -26,6 +26,8 @@ internal sealed class FirewallRuleReader(string? netnsPath)
             .Where(listing => listing.Path is not null)
             .Select(listing => RunAsync(listing.Tool, listing.Path!, listing.Arguments, cancellationToken))
             .ToList();
+        // No tool at all is not "no rules": the kernel may hold rules we cannot list, so it is doubt.
+        if (runs.Count == 0) return new FirewallRules("", ["none of iptables-save, ip6tables-save, ebtables-save or nft is installed"]);
         var results = await Task.WhenAll(runs).ConfigureAwait(false);
         return new FirewallRules(
             string.Join('\n', results.Select(r => r.Output)),

@@ -8,7 +8,7 @@ public class AlertmanagerWebhookKernelTests
     [SkippableFact]
     public async Task A_firing_alert_for_this_instance_removes_the_deletable_orphans_in_its_scope()
     {
-        Skip.If(Tools.Find("prometheus-alertmanager") is null || Tools.Find("amtool") is null, "needs prometheus-alertmanager and amtool");
+        Skip.If(AlertmanagerServer.Binary is null || Tools.Find("amtool") is null, "needs prometheus-alertmanager and amtool");
         using var host = new FakeHost();
         host.AddBridge("br0");
         var live = host.AddNamespace("live");
@@ -20,7 +20,7 @@ public class AlertmanagerWebhookKernelTests
         host.AddVeth("vethambr", leak, bridge: "br0", peerName: "eth2");
         await using var served = await ServedExporter.StartAsync(host);
         await served.WaitForSampleAsync("veth_orphans_detected_total{bridge=\"none\",reason=\"pinned_no_process\"}", 2);
-        await using var alertmanager = await AlertmanagerProcess.StartAsync(served.Port, Path.Combine(served.Directory, "token"));
+        using var alertmanager = await AlertmanagerServer.StartAsync(AlertmanagerServer.WebhookConfiguration(served.Port, Path.Combine(served.Directory, "token")));
 
         // Another node's alert reaches us too (one receiver for the fleet): it must change nothing.
         alertmanager.Fire("alertname=VethOrphansAccumulating", "bridge=none", "instance=192.0.2.77:9814");

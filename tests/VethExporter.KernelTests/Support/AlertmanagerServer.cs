@@ -62,6 +62,29 @@ public sealed class AlertmanagerServer : IDisposable
         }
     }
 
+    /// <summary>Fires an alert through amtool, as an operator would.</summary>
+    public void Fire(params string[] labels) =>
+        Tools.Run("amtool", [$"--alertmanager.url=http://127.0.0.1:{Port}", "alert", "add", .. labels]);
+
+    /// <summary>A configuration with one webhook receiver calling the exporter with its token file.</summary>
+    public static string WebhookConfiguration(int exporterPort, string tokenFile) => $"""
+        route:
+          receiver: veth-exporter
+          group_by: [alertname, instance, bridge, reason, interface]
+          group_wait: 1s
+          group_interval: 1s
+          repeat_interval: 1h
+        receivers:
+          - name: veth-exporter
+            webhook_configs:
+              - url: http://127.0.0.1:{exporterPort}/api/v1/alertmanager
+                send_resolved: true
+                http_config:
+                  authorization:
+                    type: Bearer
+                    credentials_file: {tokenFile}
+        """;
+
     /// <summary>The alerts Alertmanager holds as active (not resolved), as label sets.</summary>
     public async Task<IReadOnlyList<IReadOnlyDictionary<string, string>>> ActiveAlertsAsync()
     {
