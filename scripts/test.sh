@@ -51,7 +51,7 @@ links_before=$(ip -o link show 2>/dev/null | sed 's/^[0-9]*: //' | awk '{print $
 netns_before=$(ip netns list 2>/dev/null | awk '$1 ~ /^vx[tb]-/ {print $1}' | sort)
 
 status=0
-dotnet test VethExporter.sln -c Release --nologo 2>&1 | tee "$log" || status=$?
+MSBUILDTERMINALLOGGER=off dotnet test VethExporter.sln -c Release --nologo 2>&1 | tee "$log" || status=$?
 
 passed=0 failed=0 skipped=0
 while read -r f p s; do
@@ -63,22 +63,27 @@ if [ "$projects" -lt 2 ]; then
   status=1
 fi
 
-rules_line=$(tests/rules/run.sh 2>&1 | tee /dev/stderr | tail -n 1) || status=1
-if [[ $rules_line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-  passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
-else
-  echo "rule tests printed no summary" >&2
-  failed=$((failed + 1))
-fi
+# A suite that ends with its own "N passed, N failed" line adds to the totals. Its output goes through a
+# file rather than `tee /dev/stderr`, which would reopen (and truncate) a log our stderr points to.
+run_suite() {
+  local name=$1 output last
+  shift
+  output=$(mktemp)
+  "$@" >"$output" 2>&1 || status=1
+  cat "$output" >&2
+  last=$(tail -n 1 "$output")
+  rm -f "$output"
+  if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
+  else
+    echo "$name printed no summary" >&2
+    failed=$((failed + 1))
+  fi
+}
 
+run_suite "rule tests" tests/rules/run.sh
 # The binary the Dockerfile builds (Native AOT), published the same way and smoke-tested.
-smoke_line=$(scripts/publish-smoke.sh 2>&1 | tee /dev/stderr | tail -n 1) || status=1
-if [[ $smoke_line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-  passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
-else
-  echo "publish smoke test printed no summary" >&2
-  failed=$((failed + 1))
-fi
+run_suite "publish smoke test" scripts/publish-smoke.sh
 
 links_after=$(ip -o link show 2>/dev/null | sed 's/^[0-9]*: //' | awk '{print $1}' | sort)
 if [ "$links_before" != "$links_after" ]; then
@@ -98,5 +103,5 @@ if [ "${CI:-}" = "true" ] && [ "$skipped" -gt 0 ]; then
 fi
 
 [ "$failed" -eq 0 ] || status=1
-echo "$passed passed, $failed failed, $skipped skipped"
+printf '\n%d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 exit "$status"
