@@ -17,16 +17,35 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
     public HostInventorySnapshot Collect()
     {
         _unopenablePins = 0;
-        // Links first: dumping them assigns ids to the peers' namespaces, which RTM_GETNSID then reports.
-        var links = netlink.DumpLinks();
-        var addresses = netlink.DumpAddresses();
-        var qdiscs = netlink.DumpQdiscs();
-
         ulong scannedInode = StatOrThrow(paths.ScannedNetns ?? KernelPaths.OwnNetns, out ulong nsfsDevice);
         ulong ownMountNs = StatOrThrow(KernelPaths.OwnMountNs, out _);
 
-        var proc = ProcScanner.Scan(paths);
-        var pins = MountScanner.Scan(paths, proc.MountNamespaces, ownMountNs, proc.Unreadable)
+        // The /proc and mountinfo passes need no netlink and the dumps no /proc: both are mostly kernel
+        // time, so they run side by side, the passes on the thread pool.
+        var passes = Task.Run(() =>
+        {
+            var scan = ProcScanner.Scan(paths);
+            return (Proc: scan, Pins: MountScanner.Scan(paths, scan.MountNamespaces, ownMountNs, scan.Unreadable));
+        });
+        List<LinkRecord> links;
+        List<AddressRecord> addresses;
+        List<QdiscRecord> qdiscs;
+        try
+        {
+            // Links first: dumping them assigns ids to the peers' namespaces, which RTM_GETNSID then reports.
+            links = netlink.DumpLinks();
+            addresses = netlink.DumpAddresses();
+            qdiscs = netlink.DumpQdiscs();
+        }
+        catch
+        {
+            // The dump's failure is the one reported; a failure of the passes is observed and dropped.
+            _ = passes.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            throw;
+        }
+
+        var (proc, mountPins) = passes.GetAwaiter().GetResult();
+        var pins = mountPins
             .Where(pin => pin.NetnsInode != scannedInode)
             .ToLookup(pin => pin.NetnsInode);
 
