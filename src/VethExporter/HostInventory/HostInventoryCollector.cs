@@ -8,9 +8,13 @@ namespace VethExporter.HostInventory;
 /// addresses and qdiscs, one pass over /proc, one mountinfo per mount namespace, one RTM_GETNSID per
 /// distinct namespace, and the fd walk only when something is still unexplained.
 /// </summary>
-internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClient netlink)
+/// <param name="lookupNetlink">A second socket in the scanned namespace, if any: the per-namespace id lookups are split between the two.</param>
+internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClient netlink, RouteNetlinkClient? lookupNetlink = null)
 {
     private const int MaxProcessesPerNamespace = 32;
+
+    /// <summary>Below this many namespaces a second thread is not worth starting.</summary>
+    private const int SplitLookupsFrom = 32;
 
     private int _unopenablePins;
 
@@ -49,15 +53,7 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
             .Where(pin => pin.NetnsInode != scannedInode)
             .ToLookup(pin => pin.NetnsInode);
 
-        var nsids = new Dictionary<ulong, int>();
-        foreach (var (inode, tasks) in proc.TasksByNetns)
-        {
-            if (inode != scannedInode) nsids[inode] = NsidOfTasks(tasks) ?? NsidOfPins(pins[inode]) ?? NetlinkConstants.NsidNotAssigned;
-        }
-        foreach (var group in pins)
-        {
-            if (!nsids.ContainsKey(group.Key)) nsids[group.Key] = NsidOfPins(group) ?? NetlinkConstants.NsidNotAssigned;
-        }
+        var nsids = LookUpNsids(proc.TasksByNetns, pins, scannedInode);
 
         var peerNsids = links.Where(l => l.IsVeth && l.LinkNetnsId >= 0).Select(l => l.LinkNetnsId!.Value).ToHashSet();
         var unexplained = peerNsids.Except(nsids.Values).ToList();
@@ -81,6 +77,59 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
 
         var limitations = HostViewCheck.FindLimitations(paths, new BlindSpots(proc.TasksSeen, unresolved, _unopenablePins, fdDenied));
         return new HostInventorySnapshot(links, addresses, qdiscs, scannedInode, namespaces, limitations.Count == 0, limitations);
+    }
+
+    /// <summary>
+    /// The id of every namespace a task or a pin showed us: asked through one of its tasks, else through
+    /// one of its pins. Each RTM_GETNSID costs the kernel a linear walk over the scanned namespace's ids,
+    /// so with thousands of namespaces this is as costly as the link dump; with a second socket the
+    /// lookups are split between two threads.
+    /// </summary>
+    private Dictionary<ulong, int> LookUpNsids(Dictionary<ulong, List<TaskHolder>> tasksByNetns, ILookup<ulong, NetnsPin> pins, ulong scannedInode)
+    {
+        var wanted = new List<(ulong Inode, List<TaskHolder>? Tasks)>();
+        foreach (var (inode, tasks) in tasksByNetns)
+        {
+            if (inode != scannedInode) wanted.Add((inode, tasks));
+        }
+        foreach (var group in pins)
+        {
+            if (!tasksByNetns.ContainsKey(group.Key)) wanted.Add((group.Key, null));
+        }
+
+        var found = new int[wanted.Count];
+        void LookUp(RouteNetlinkClient client, int first, int step)
+        {
+            for (int i = first; i < wanted.Count; i += step)
+            {
+                var (inode, tasks) = wanted[i];
+                found[i] = (tasks is null ? null : NsidOfTasks(client, tasks)) ?? NsidOfPins(client, pins[inode]) ?? NetlinkConstants.NsidNotAssigned;
+            }
+        }
+
+        if (lookupNetlink is null || wanted.Count < SplitLookupsFrom)
+        {
+            LookUp(netlink, 0, 1);
+        }
+        else
+        {
+            // Interleaved, so both halves get as many late (costly) ids.
+            var other = Task.Run(() => LookUp(lookupNetlink, 1, 2));
+            try
+            {
+                LookUp(netlink, 0, 2);
+            }
+            finally
+            {
+                // Never leave the second socket busy behind a failure; its own failure surfaces below.
+                ((IAsyncResult)other).AsyncWaitHandle.WaitOne();
+            }
+            other.GetAwaiter().GetResult();
+        }
+
+        var nsids = new Dictionary<ulong, int>(wanted.Count);
+        for (int i = 0; i < wanted.Count; i++) nsids[wanted[i].Inode] = found[i];
+        return nsids;
     }
 
     /// <summary>
@@ -133,18 +182,18 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         return found;
     }
 
-    private int? NsidOfTasks(List<TaskHolder> tasks)
+    private static int? NsidOfTasks(RouteNetlinkClient client, List<TaskHolder> tasks)
     {
         // A task may exit between the /proc pass and now; any other thread of the namespace will do.
         foreach (var task in tasks.Take(4))
         {
-            var answer = netlink.GetNsidByPid(task.Tid);
+            var answer = client.GetNsidByPid(task.Tid);
             if (answer.Succeeded) return answer.Nsid;
         }
         return null;
     }
 
-    private int? NsidOfPins(IEnumerable<NetnsPin> pins)
+    private int? NsidOfPins(RouteNetlinkClient client, IEnumerable<NetnsPin> pins)
     {
         bool denied = false;
         foreach (var pin in pins)
@@ -152,10 +201,10 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
             using var handle = PosixFile.TryOpen(pin.OpenPath, 0, out int errno);
             denied |= handle is null && Errno.IsDenied(errno);
             if (handle is null) continue;
-            var answer = netlink.GetNsidByFd(handle.Fd);
+            var answer = client.GetNsidByFd(handle.Fd);
             if (answer.Succeeded) return answer.Nsid;
         }
-        if (denied) _unopenablePins++;
+        if (denied) Interlocked.Increment(ref _unopenablePins);
         return null;
     }
 
