@@ -14,7 +14,7 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
     private const int MaxProcessesPerNamespace = 32;
 
     /// <summary>Below this many namespaces a second thread is not worth starting.</summary>
-    private const int SplitLookupsFrom = 32;
+    private const int SplitFrom = 32;
 
     private int _unopenablePins;
 
@@ -61,11 +61,16 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         var fds = unexplained.Count == 0 ? [] : FindFdHolders(nsfsDevice, nsids, scannedInode, out fdDenied);
 
         var (hiddenTasks, unresolved) = ResolveUnreadableTasks(proc.Unreadable);
-        var namespaces = nsids.Select(entry => new NetnsView(
+        // One stat file per process in every peer namespace: kernel time again, split like the lookups.
+        var entries = nsids.ToArray();
+        var processes = new List<ProcessHolder>[entries.Length];
+        ForEach(entries.Length, (_, i) => processes[i] = Processes(
+            Concat(proc.TasksByNetns.GetValueOrDefault(entries[i].Key), hiddenTasks.GetValueOrDefault(entries[i].Value)),
+            readStates: peerNsids.Contains(entries[i].Value)));
+        var namespaces = entries.Select((entry, i) => new NetnsView(
                 entry.Key,
                 entry.Value >= 0 ? entry.Value : null,
-                Processes(Concat(proc.TasksByNetns.GetValueOrDefault(entry.Key), hiddenTasks.GetValueOrDefault(entry.Value)),
-                    readStates: peerNsids.Contains(entry.Value)),
+                processes[i],
                 pins[entry.Key].ToList(),
                 fds.Where(fd => fd.NetnsInode == entry.Key).ToList()))
             .ToList();
@@ -98,38 +103,46 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         }
 
         var found = new int[wanted.Count];
-        void LookUp(RouteNetlinkClient client, int first, int step)
+        // Interleaved, so both halves get as many late (costly) ids.
+        ForEach(wanted.Count, (worker, i) =>
         {
-            for (int i = first; i < wanted.Count; i += step)
-            {
-                var (inode, tasks) = wanted[i];
-                found[i] = (tasks is null ? null : NsidOfTasks(client, tasks)) ?? NsidOfPins(client, pins[inode]) ?? NetlinkConstants.NsidNotAssigned;
-            }
-        }
-
-        if (lookupNetlink is null || wanted.Count < SplitLookupsFrom)
-        {
-            LookUp(netlink, 0, 1);
-        }
-        else
-        {
-            // Interleaved, so both halves get as many late (costly) ids.
-            var other = Task.Run(() => LookUp(lookupNetlink, 1, 2));
-            try
-            {
-                LookUp(netlink, 0, 2);
-            }
-            finally
-            {
-                // Never leave the second socket busy behind a failure; its own failure surfaces below.
-                ((IAsyncResult)other).AsyncWaitHandle.WaitOne();
-            }
-            other.GetAwaiter().GetResult();
-        }
+            var client = worker == 0 ? netlink : lookupNetlink!;
+            var (inode, tasks) = wanted[i];
+            found[i] = (tasks is null ? null : NsidOfTasks(client, tasks)) ?? NsidOfPins(client, pins[inode]) ?? NetlinkConstants.NsidNotAssigned;
+        });
 
         var nsids = new Dictionary<ulong, int>(wanted.Count);
         for (int i = 0; i < wanted.Count; i++) nsids[wanted[i].Inode] = found[i];
         return nsids;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="body"/>(worker, i) for every i below <paramref name="count"/>: interleaved
+    /// between this thread (worker 0) and one pool thread (worker 1) when there is a second socket (so a
+    /// second CPU) and enough work, else all on this thread.
+    /// </summary>
+    private void ForEach(int count, Action<int, int> body)
+    {
+        if (lookupNetlink is null || count < SplitFrom)
+        {
+            for (int i = 0; i < count; i++) body(0, i);
+            return;
+        }
+        void Run(int worker)
+        {
+            for (int i = worker; i < count; i += 2) body(worker, i);
+        }
+        var other = Task.Run(() => Run(1));
+        try
+        {
+            Run(0);
+        }
+        finally
+        {
+            // Never leave the other half running behind a failure; its own failure surfaces below.
+            ((IAsyncResult)other).AsyncWaitHandle.WaitOne();
+        }
+        other.GetAwaiter().GetResult();
     }
 
     /// <summary>
