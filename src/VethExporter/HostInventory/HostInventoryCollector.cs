@@ -25,35 +25,52 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         ulong ownMountNs = StatOrThrow(KernelPaths.OwnMountNs, out _);
 
         // The /proc and mountinfo passes need no netlink and the dumps no /proc: both are mostly kernel
-        // time, so they run side by side, the passes on the thread pool.
+        // time, so they run side by side, the passes on the thread pool. That thread, once done, starts on
+        // the namespace ids through the second socket while the dumps may still run; this one joins in
+        // after the dumps.
+        int linksDumped = 0;
+        var ready = new TaskCompletionSource<NsidLookups>(TaskCreationOptions.RunContinuationsAsynchronously);
         var passes = Task.Run(() =>
         {
-            var scan = ProcScanner.Scan(paths);
-            return (Proc: scan, Pins: MountScanner.Scan(paths, scan.MountNamespaces, ownMountNs, scan.Unreadable));
+            try
+            {
+                var scan = ProcScanner.Scan(paths);
+                var pins = MountScanner.Scan(paths, scan.MountNamespaces, ownMountNs, scan.Unreadable)
+                    .Where(pin => pin.NetnsInode != scannedInode)
+                    .ToLookup(pin => pin.NetnsInode);
+                var lookups = new NsidLookups(this, scan, pins, scannedInode);
+                ready.SetResult(lookups);
+                if (lookupNetlink is not null) lookups.Drain(lookupNetlink, () => Volatile.Read(ref linksDumped) != 0);
+                return (Proc: scan, Pins: pins, Lookups: lookups);
+            }
+            catch (Exception e)
+            {
+                ready.TrySetException(e);
+                throw;
+            }
         });
         List<LinkRecord> links;
         List<AddressRecord> addresses;
         List<QdiscRecord> qdiscs;
         try
         {
-            // Links first: dumping them assigns ids to the peers' namespaces, which RTM_GETNSID then reports.
             links = netlink.DumpLinks();
+            Volatile.Write(ref linksDumped, 1);
             addresses = netlink.DumpAddresses();
             qdiscs = netlink.DumpQdiscs();
+            ready.Task.GetAwaiter().GetResult().Drain(netlink, static () => true);
         }
         catch
         {
-            // The dump's failure is the one reported; a failure of the passes is observed and dropped.
-            _ = passes.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            // The other thread may still be using the second socket: let it finish before the next scan
+            // can start. Our failure is the one reported; one of the passes is observed and dropped.
+            ((IAsyncResult)passes).AsyncWaitHandle.WaitOne();
+            _ = passes.Exception;
             throw;
         }
 
-        var (proc, mountPins) = passes.GetAwaiter().GetResult();
-        var pins = mountPins
-            .Where(pin => pin.NetnsInode != scannedInode)
-            .ToLookup(pin => pin.NetnsInode);
-
-        var nsids = LookUpNsids(proc.TasksByNetns, pins, scannedInode);
+        var (proc, pins, nsidLookups) = passes.GetAwaiter().GetResult();
+        var nsids = nsidLookups.Finish(netlink);
 
         var peerNsids = links.Where(l => l.IsVeth && l.LinkNetnsId >= 0).Select(l => l.LinkNetnsId!.Value).ToHashSet();
         var unexplained = peerNsids.Except(nsids.Values).ToList();
@@ -87,33 +104,68 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
     /// <summary>
     /// The id of every namespace a task or a pin showed us: asked through one of its tasks, else through
     /// one of its pins. Each RTM_GETNSID costs the kernel a linear walk over the scanned namespace's ids,
-    /// so with thousands of namespaces this is as costly as the link dump; with a second socket the
-    /// lookups are split between two threads.
+    /// so with thousands of namespaces the lookups cost as much as the link dump: they are handed out one
+    /// at a time to whichever thread is free, each with its own socket.
     /// </summary>
-    private Dictionary<ulong, int> LookUpNsids(Dictionary<ulong, List<TaskHolder>> tasksByNetns, ILookup<ulong, NetnsPin> pins, ulong scannedInode)
+    /// <remarks>
+    /// Dumping the links assigns ids to the peers' namespaces that had none, so a lookup sent before the
+    /// link dump ended may answer "not assigned" for a namespace that has an id by the end. An id once
+    /// assigned never changes while both namespaces live: only those early "not assigned" answers are
+    /// asked again, in <see cref="Finish"/>.
+    /// </remarks>
+    private sealed class NsidLookups
     {
-        var wanted = new List<(ulong Inode, List<TaskHolder>? Tasks)>();
-        foreach (var (inode, tasks) in tasksByNetns)
+        private readonly HostInventoryCollector _owner;
+        private readonly ILookup<ulong, NetnsPin> _pins;
+        private readonly List<(ulong Inode, List<TaskHolder>? Tasks)> _wanted = [];
+        private readonly int[] _found;
+        private readonly bool[] _beforeLinkDump;
+        private int _next = -1;
+
+        public NsidLookups(HostInventoryCollector owner, ProcScan proc, ILookup<ulong, NetnsPin> pins, ulong scannedInode)
         {
-            if (inode != scannedInode) wanted.Add((inode, tasks));
-        }
-        foreach (var group in pins)
-        {
-            if (!tasksByNetns.ContainsKey(group.Key)) wanted.Add((group.Key, null));
+            _owner = owner;
+            _pins = pins;
+            foreach (var (inode, tasks) in proc.TasksByNetns)
+            {
+                if (inode != scannedInode) _wanted.Add((inode, tasks));
+            }
+            foreach (var group in pins)
+            {
+                if (!proc.TasksByNetns.ContainsKey(group.Key)) _wanted.Add((group.Key, null));
+            }
+            _found = new int[_wanted.Count];
+            _beforeLinkDump = new bool[_wanted.Count];
         }
 
-        var found = new int[wanted.Count];
-        // Interleaved, so both halves get as many late (costly) ids.
-        ForEach(wanted.Count, (worker, i) =>
+        /// <summary>Takes namespaces not yet taken by another thread and asks for their ids, until none is left.</summary>
+        public void Drain(RouteNetlinkClient client, Func<bool> linksDumped)
         {
-            var client = worker == 0 ? netlink : lookupNetlink!;
-            var (inode, tasks) = wanted[i];
-            found[i] = (tasks is null ? null : NsidOfTasks(client, tasks)) ?? NsidOfPins(client, pins[inode]) ?? NetlinkConstants.NsidNotAssigned;
-        });
+            int i;
+            while ((i = Interlocked.Increment(ref _next)) < _wanted.Count)
+            {
+                _beforeLinkDump[i] = !linksDumped();
+                _found[i] = Ask(client, i);
+            }
+        }
 
-        var nsids = new Dictionary<ulong, int>(wanted.Count);
-        for (int i = 0; i < wanted.Count; i++) nsids[wanted[i].Inode] = found[i];
-        return nsids;
+        /// <summary>After every <see cref="Drain"/> has returned: asks the early "not assigned" again, returns every id.</summary>
+        public Dictionary<ulong, int> Finish(RouteNetlinkClient client)
+        {
+            var nsids = new Dictionary<ulong, int>(_wanted.Count);
+            for (int i = 0; i < _wanted.Count; i++)
+            {
+                if (_beforeLinkDump[i] && _found[i] == NetlinkConstants.NsidNotAssigned) _found[i] = Ask(client, i);
+                nsids[_wanted[i].Inode] = _found[i];
+            }
+            return nsids;
+        }
+
+        private int Ask(RouteNetlinkClient client, int i)
+        {
+            var (inode, tasks) = _wanted[i];
+            return (tasks is null ? null : NsidOfTasks(client, tasks)) ?? _owner.NsidOfPins(client, _pins[inode]) ?? NetlinkConstants.NsidNotAssigned;
+        }
     }
 
     /// <summary>
