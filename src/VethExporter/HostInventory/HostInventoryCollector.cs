@@ -8,37 +8,69 @@ namespace VethExporter.HostInventory;
 /// addresses and qdiscs, one pass over /proc, one mountinfo per mount namespace, one RTM_GETNSID per
 /// distinct namespace, and the fd walk only when something is still unexplained.
 /// </summary>
-internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClient netlink)
+/// <param name="lookupNetlink">A second socket in the scanned namespace, if any: the per-namespace id lookups are split between the two.</param>
+internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClient netlink, RouteNetlinkClient? lookupNetlink = null)
 {
     private const int MaxProcessesPerNamespace = 32;
+
+    /// <summary>Below this many namespaces a second thread is not worth starting.</summary>
+    private const int SplitFrom = 32;
 
     private int _unopenablePins;
 
     public HostInventorySnapshot Collect()
     {
         _unopenablePins = 0;
-        // Links first: dumping them assigns ids to the peers' namespaces, which RTM_GETNSID then reports.
-        var links = netlink.DumpLinks();
-        var addresses = netlink.DumpAddresses();
-        var qdiscs = netlink.DumpQdiscs();
-
         ulong scannedInode = StatOrThrow(paths.ScannedNetns ?? KernelPaths.OwnNetns, out ulong nsfsDevice);
         ulong ownMountNs = StatOrThrow(KernelPaths.OwnMountNs, out _);
 
-        var proc = ProcScanner.Scan(paths);
-        var pins = MountScanner.Scan(paths, proc.MountNamespaces, ownMountNs, proc.Unreadable)
-            .Where(pin => pin.NetnsInode != scannedInode)
-            .ToLookup(pin => pin.NetnsInode);
+        // The /proc and mountinfo passes need no netlink and the dumps no /proc: both are mostly kernel
+        // time, so they run side by side, the passes on the thread pool. That thread, once done, starts on
+        // the namespace ids through the second socket while the dumps may still run; this one joins in
+        // after the dumps.
+        int linksDumped = 0;
+        var ready = new TaskCompletionSource<NsidLookups>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var passes = Task.Run(() =>
+        {
+            try
+            {
+                var scan = ProcScanner.Scan(paths);
+                var pins = MountScanner.Scan(paths, scan.MountNamespaces, ownMountNs, scan.Unreadable)
+                    .Where(pin => pin.NetnsInode != scannedInode)
+                    .ToLookup(pin => pin.NetnsInode);
+                var lookups = new NsidLookups(this, scan, pins, scannedInode);
+                ready.SetResult(lookups);
+                if (lookupNetlink is not null) lookups.Drain(lookupNetlink, () => Volatile.Read(ref linksDumped) != 0);
+                return (Proc: scan, Pins: pins, Lookups: lookups);
+            }
+            catch (Exception e)
+            {
+                ready.TrySetException(e);
+                throw;
+            }
+        });
+        List<LinkRecord> links;
+        List<AddressRecord> addresses;
+        List<QdiscRecord> qdiscs;
+        try
+        {
+            links = netlink.DumpLinks();
+            Volatile.Write(ref linksDumped, 1);
+            addresses = netlink.DumpAddresses();
+            qdiscs = netlink.DumpQdiscs();
+            ready.Task.GetAwaiter().GetResult().Drain(netlink, static () => true);
+        }
+        catch
+        {
+            // The other thread may still be using the second socket: let it finish before the next scan
+            // can start. Our failure is the one reported; one of the passes is observed and dropped.
+            ((IAsyncResult)passes).AsyncWaitHandle.WaitOne();
+            _ = passes.Exception;
+            throw;
+        }
 
-        var nsids = new Dictionary<ulong, int>();
-        foreach (var (inode, tasks) in proc.TasksByNetns)
-        {
-            if (inode != scannedInode) nsids[inode] = NsidOfTasks(tasks) ?? NsidOfPins(pins[inode]) ?? NetlinkConstants.NsidNotAssigned;
-        }
-        foreach (var group in pins)
-        {
-            if (!nsids.ContainsKey(group.Key)) nsids[group.Key] = NsidOfPins(group) ?? NetlinkConstants.NsidNotAssigned;
-        }
+        var (proc, pins, nsidLookups) = passes.GetAwaiter().GetResult();
+        var nsids = nsidLookups.Finish(netlink);
 
         var peerNsids = links.Where(l => l.IsVeth && l.LinkNetnsId >= 0).Select(l => l.LinkNetnsId!.Value).ToHashSet();
         var unexplained = peerNsids.Except(nsids.Values).ToList();
@@ -46,11 +78,16 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         var fds = unexplained.Count == 0 ? [] : FindFdHolders(nsfsDevice, nsids, scannedInode, out fdDenied);
 
         var (hiddenTasks, unresolved) = ResolveUnreadableTasks(proc.Unreadable);
-        var namespaces = nsids.Select(entry => new NetnsView(
+        // One stat file per process in every peer namespace: kernel time again, split like the lookups.
+        var entries = nsids.ToArray();
+        var processes = new List<ProcessHolder>[entries.Length];
+        ForEach(entries.Length, (_, i) => processes[i] = Processes(
+            Concat(proc.TasksByNetns.GetValueOrDefault(entries[i].Key), hiddenTasks.GetValueOrDefault(entries[i].Value)),
+            readStates: peerNsids.Contains(entries[i].Value)));
+        var namespaces = entries.Select((entry, i) => new NetnsView(
                 entry.Key,
                 entry.Value >= 0 ? entry.Value : null,
-                Processes(Concat(proc.TasksByNetns.GetValueOrDefault(entry.Key), hiddenTasks.GetValueOrDefault(entry.Value)),
-                    readStates: peerNsids.Contains(entry.Value)),
+                processes[i],
                 pins[entry.Key].ToList(),
                 fds.Where(fd => fd.NetnsInode == entry.Key).ToList()))
             .ToList();
@@ -62,6 +99,102 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
 
         var limitations = HostViewCheck.FindLimitations(paths, new BlindSpots(proc.TasksSeen, unresolved, _unopenablePins, fdDenied));
         return new HostInventorySnapshot(links, addresses, qdiscs, scannedInode, namespaces, limitations.Count == 0, limitations);
+    }
+
+    /// <summary>
+    /// The id of every namespace a task or a pin showed us: asked through one of its tasks, else through
+    /// one of its pins. Each RTM_GETNSID costs the kernel a linear walk over the scanned namespace's ids,
+    /// so with thousands of namespaces the lookups cost as much as the link dump: they are handed out one
+    /// at a time to whichever thread is free, each with its own socket.
+    /// </summary>
+    /// <remarks>
+    /// Dumping the links assigns ids to the peers' namespaces that had none, so a lookup sent before the
+    /// link dump ended may answer "not assigned" for a namespace that has an id by the end. An id once
+    /// assigned never changes while both namespaces live: only those early "not assigned" answers are
+    /// asked again, in <see cref="Finish"/>.
+    /// </remarks>
+    private sealed class NsidLookups
+    {
+        private readonly HostInventoryCollector _owner;
+        private readonly ILookup<ulong, NetnsPin> _pins;
+        private readonly List<(ulong Inode, List<TaskHolder>? Tasks)> _wanted = [];
+        private readonly int[] _found;
+        private readonly bool[] _beforeLinkDump;
+        private int _next = -1;
+
+        public NsidLookups(HostInventoryCollector owner, ProcScan proc, ILookup<ulong, NetnsPin> pins, ulong scannedInode)
+        {
+            _owner = owner;
+            _pins = pins;
+            foreach (var (inode, tasks) in proc.TasksByNetns)
+            {
+                if (inode != scannedInode) _wanted.Add((inode, tasks));
+            }
+            foreach (var group in pins)
+            {
+                if (!proc.TasksByNetns.ContainsKey(group.Key)) _wanted.Add((group.Key, null));
+            }
+            _found = new int[_wanted.Count];
+            _beforeLinkDump = new bool[_wanted.Count];
+        }
+
+        /// <summary>Takes namespaces not yet taken by another thread and asks for their ids, until none is left.</summary>
+        public void Drain(RouteNetlinkClient client, Func<bool> linksDumped)
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref _next)) < _wanted.Count)
+            {
+                _beforeLinkDump[i] = !linksDumped();
+                _found[i] = Ask(client, i);
+            }
+        }
+
+        /// <summary>After every <see cref="Drain"/> has returned: asks the early "not assigned" again, returns every id.</summary>
+        public Dictionary<ulong, int> Finish(RouteNetlinkClient client)
+        {
+            var nsids = new Dictionary<ulong, int>(_wanted.Count);
+            for (int i = 0; i < _wanted.Count; i++)
+            {
+                if (_beforeLinkDump[i] && _found[i] == NetlinkConstants.NsidNotAssigned) _found[i] = Ask(client, i);
+                nsids[_wanted[i].Inode] = _found[i];
+            }
+            return nsids;
+        }
+
+        private int Ask(RouteNetlinkClient client, int i)
+        {
+            var (inode, tasks) = _wanted[i];
+            return (tasks is null ? null : NsidOfTasks(client, tasks)) ?? _owner.NsidOfPins(client, _pins[inode]) ?? NetlinkConstants.NsidNotAssigned;
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="body"/>(worker, i) for every i below <paramref name="count"/>: interleaved
+    /// between this thread (worker 0) and one pool thread (worker 1) when there is a second socket (so a
+    /// second CPU) and enough work, else all on this thread.
+    /// </summary>
+    private void ForEach(int count, Action<int, int> body)
+    {
+        if (lookupNetlink is null || count < SplitFrom)
+        {
+            for (int i = 0; i < count; i++) body(0, i);
+            return;
+        }
+        void Run(int worker)
+        {
+            for (int i = worker; i < count; i += 2) body(worker, i);
+        }
+        var other = Task.Run(() => Run(1));
+        try
+        {
+            Run(0);
+        }
+        finally
+        {
+            // Never leave the other half running behind a failure; its own failure surfaces below.
+            ((IAsyncResult)other).AsyncWaitHandle.WaitOne();
+        }
+        other.GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -114,18 +247,18 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         return found;
     }
 
-    private int? NsidOfTasks(List<TaskHolder> tasks)
+    private static int? NsidOfTasks(RouteNetlinkClient client, List<TaskHolder> tasks)
     {
         // A task may exit between the /proc pass and now; any other thread of the namespace will do.
         foreach (var task in tasks.Take(4))
         {
-            var answer = netlink.GetNsidByPid(task.Tid);
+            var answer = client.GetNsidByPid(task.Tid);
             if (answer.Succeeded) return answer.Nsid;
         }
         return null;
     }
 
-    private int? NsidOfPins(IEnumerable<NetnsPin> pins)
+    private int? NsidOfPins(RouteNetlinkClient client, IEnumerable<NetnsPin> pins)
     {
         bool denied = false;
         foreach (var pin in pins)
@@ -133,10 +266,10 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
             using var handle = PosixFile.TryOpen(pin.OpenPath, 0, out int errno);
             denied |= handle is null && Errno.IsDenied(errno);
             if (handle is null) continue;
-            var answer = netlink.GetNsidByFd(handle.Fd);
+            var answer = client.GetNsidByFd(handle.Fd);
             if (answer.Succeeded) return answer.Nsid;
         }
-        if (denied) _unopenablePins++;
+        if (denied) Interlocked.Increment(ref _unopenablePins);
         return null;
     }
 

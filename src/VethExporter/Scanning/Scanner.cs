@@ -7,13 +7,14 @@ using VethExporter.Netlink;
 namespace VethExporter.Scanning;
 
 /// <summary>
-/// Runs one scan end to end: inventory, classification, then blockers for the orphans. Holds one netlink
-/// socket in the scanned namespace for its lifetime; scans must not overlap (the caller serialises).
+/// Runs one scan end to end: inventory, classification, then blockers for the orphans. Holds its netlink
+/// sockets in the scanned namespace for its lifetime; scans must not overlap (the caller serialises).
 /// </summary>
 public sealed class Scanner : IDisposable
 {
     private readonly ScannerOptions _options;
     private readonly RouteNetlinkClient _netlink;
+    private readonly RouteNetlinkClient? _lookupNetlink;
     private readonly HostInventoryCollector _collector;
     private readonly FirewallRuleReader _firewall;
 
@@ -21,7 +22,17 @@ public sealed class Scanner : IDisposable
     {
         _options = options;
         _netlink = RouteNetlinkClient.Open(options.Paths.ScannedNetns);
-        _collector = new HostInventoryCollector(options.Paths, _netlink);
+        try
+        {
+            // Namespace id lookups are kernel time; on a second core, through a second socket, they halve.
+            _lookupNetlink = Environment.ProcessorCount > 1 ? RouteNetlinkClient.Open(options.Paths.ScannedNetns) : null;
+        }
+        catch
+        {
+            _netlink.Dispose();
+            throw;
+        }
+        _collector = new HostInventoryCollector(options.Paths, _netlink, _lookupNetlink);
         _firewall = new FirewallRuleReader(options.Paths.ScannedNetns);
     }
 
@@ -52,5 +63,9 @@ public sealed class Scanner : IDisposable
     /// <summary>The socket this scanner talks through; remediation deletes with it.</summary>
     internal RouteNetlinkClient Netlink => _netlink;
 
-    public void Dispose() => _netlink.Dispose();
+    public void Dispose()
+    {
+        _lookupNetlink?.Dispose();
+        _netlink.Dispose();
+    }
 }
