@@ -28,40 +28,12 @@ done
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PROJECT=$REPO/bench/VethExporter.Benchmarks
 ARTIFACTS=$REPO/bench/BenchmarkDotNet.Artifacts/$LEAKED-leaked-$LIVE-live
-HOST=vxb-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
-PORTS_PER_BRIDGE=1000 # a Linux bridge takes at most 1023 ports
-SLEEPS=()
-TORN_DOWN=
 SCRATCH=$(mktemp -d)
-
-# Our namespaces: the fake host and every "container" namespace, all named after it.
-our_namespaces() {
-    ip netns list | awk -v host="$HOST" '$1 == host || index($1, host "-") == 1 { print $1 }'
-}
-
-teardown() {
-    [[ -z $TORN_DOWN ]] || return 0
-    TORN_DOWN=1
-    if ((${#SLEEPS[@]} > 0)); then
-        kill "${SLEEPS[@]}" 2>/dev/null || true
-        wait "${SLEEPS[@]}" 2>/dev/null || true
-    fi
-    # Deleting the fake host takes every host end along; the peers go with their namespaces.
-    our_namespaces | sed 's/^/netns del /' | ip -force -batch - 2>/dev/null || true
-    local left
-    left=$(our_namespaces | wc -l)
-    if ((left > 0)); then
-        echo "$0: $left namespaces named $HOST* are left behind" >&2
-        return 1
-    fi
-    if ip netns list | grep -q '^vxb-'; then
-        echo "$0: note: other vxb-* namespaces exist (not made by this run):" $(ip netns list | grep -o '^vxb-[^ ]*' | sort -u | head -5) >&2
-    fi
-}
+source "$REPO/bench/lib/scale-host.sh"
 
 on_exit() {
     local status=$?
-    teardown || status=1
+    scale_host_teardown || status=1
     rm -rf "$SCRATCH"
     exit "$status"
 }
@@ -74,48 +46,15 @@ dotnet build -c Release -nologo -v quiet "$PROJECT" >"$SCRATCH/build.log" || { c
 
 echo "== fake host $HOST: $LEAKED leaked + $LIVE live veth pairs"
 started=$SECONDS
-{
-    echo "netns add $HOST"
-    for ((i = 0; i < LEAKED; i++)); do echo "netns add $HOST-l$i"; done
-    for ((i = 0; i < LIVE; i++)); do echo "netns add $HOST-v$i"; done
-} | ip -batch -
-
-# One batch in the fake host: bridges, then every pair created with its peer straight in its namespace.
-{
-    echo "link set lo up"
-    bridged=$(((LEAKED - (LEAKED + 3) / 4) + LIVE))
-    for ((b = 0; b * PORTS_PER_BRIDGE < bridged; b++)); do echo "link add br$b up type bridge"; done
-    port=0
-    for ((i = 0; i < LEAKED; i++)); do
-        if ((i % 4 == 0)); then
-            echo "link add lk$i up type veth peer name eth0 netns $HOST-l$i"
-        else
-            echo "link add lk$i master br$((port++ / PORTS_PER_BRIDGE)) up type veth peer name eth0 netns $HOST-l$i"
-        fi
-    done
-    for ((i = 0; i < LIVE; i++)); do
-        echo "link add lv$i master br$((port++ / PORTS_PER_BRIDGE)) up type veth peer name eth0 netns $HOST-v$i"
-    done
-} | ip -n "$HOST" -batch -
-
-# A peer is created down in its namespace and cannot be brought up from the host side: one ip per namespace.
-{
-    for ((i = 0; i < LEAKED; i++)); do echo "$HOST-l$i"; done
-    for ((i = 0; i < LIVE; i++)); do echo "$HOST-v$i"; done
-} | xargs -r -P "$(nproc)" -I NS ip -n NS link set eth0 up
-
-for ((i = 0; i < LIVE; i++)); do
-    nsenter --net="/run/netns/$HOST-v$i" sleep infinity </dev/null >/dev/null 2>&1 &
-    SLEEPS+=($!)
-done
-echo "   built in $((SECONDS - started)) s: $(ip -n "$HOST" -o link show type veth | wc -l) veths in $HOST, $(our_namespaces | wc -l) namespaces, ${#SLEEPS[@]} sleeping holders"
+scale_host_create "$LEAKED" "$LIVE"
+echo "   built in $((SECONDS - started)) s: $(ip -n "$HOST" -o link show type veth | wc -l) veths in $HOST, $(scale_host_namespaces | wc -l) namespaces, ${#SCALE_HOLDERS[@]} sleeping holders"
 
 echo "== benchmarking"
 VETH_BENCH_NETNS=$HOST VETH_BENCH_LEAKED=$LEAKED VETH_BENCH_LIVE=$LIVE VETH_BENCH_SUMMARY=$SCRATCH/summary.txt \
     dotnet run -c Release --no-build --project "$PROJECT" -- --artifacts "$ARTIFACTS" "$@"
 
 echo "== cleaning up"
-teardown
+scale_host_teardown
 echo "   nothing named $HOST* is left ($(ip netns list | grep -c '^vxb-' || true) vxb-* namespaces in ip netns list)"
 echo
 echo "== summary ($(uname -r), $(nproc) cores; full results in ${ARTIFACTS#"$REPO"/})"

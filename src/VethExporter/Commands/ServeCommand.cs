@@ -58,7 +58,7 @@ internal static partial class ServeCommand
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(scanner);
         builder.Services.AddSingleton(metrics);
-        builder.Services.AddSingleton(new MetricsRenderer(registry, metrics));
+        builder.Services.AddSingleton(new CachedMetricsPage(new MetricsRenderer(registry, metrics), TimeProvider.System));
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<ScanCoordinator>();
         builder.Services.AddHostedService(sp => new ScanLoop(sp.GetRequiredService<ScanCoordinator>(), options.ScanInterval));

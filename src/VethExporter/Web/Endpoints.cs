@@ -14,12 +14,12 @@ public static class Endpoints
     public static void MapReadOnly(WebApplication app, string telemetryPath, string version, bool remediationEnabled)
     {
         var store = app.Services.GetRequiredService<SnapshotStore>();
-        var renderer = app.Services.GetRequiredService<MetricsRenderer>();
+        var page = app.Services.GetRequiredService<CachedMetricsPage>();
 
         app.MapGet(telemetryPath, (RequestDelegate)(async context =>
         {
             bool openMetrics = MetricsRenderer.WantsOpenMetrics(context.Request.Headers.Accept);
-            var body = await renderer.RenderAsync(openMetrics, context.RequestAborted).ConfigureAwait(false);
+            var body = await page.GetAsync(openMetrics, context.RequestAborted).ConfigureAwait(false);
             context.Response.ContentType = openMetrics ? MetricsRenderer.OpenMetricsContentType : MetricsRenderer.TextContentType;
             await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
         }));
