@@ -1,11 +1,11 @@
 namespace VethExporter.Metrics;
 
 /// <summary>
-/// Serves the rendered /metrics page to every scraper that arrives within <see cref="MaxAge"/> of the
-/// last render, and lets one scraper render while the others wait for it. With many Prometheus servers
-/// scraping one node, the page is rendered about once a second per format instead of once per scrape:
-/// no per-scrape allocation of the whole page, no GC pauses piling up under load. The values are at
-/// most <see cref="MaxAge"/> older than the scrape; they come from the last scan anyway.
+/// Serves the last rendered /metrics page to every scraper and re-renders it in the background once it
+/// is older than <see cref="MaxAge"/> (stale-while-revalidate): with many Prometheus servers scraping
+/// one node, the page is rendered about once a second per format, no scraper waits for a render except
+/// the very first, and no scrape allocates the whole page. Values are at most about a second older than
+/// the scrape; they come from the last scan anyway.
 /// </summary>
 public sealed class CachedMetricsPage(MetricsRenderer renderer, TimeProvider clock) : IDisposable
 {
@@ -16,12 +16,33 @@ public sealed class CachedMetricsPage(MetricsRenderer renderer, TimeProvider clo
     public async Task<byte[]> GetAsync(bool openMetrics, CancellationToken cancellationToken)
     {
         var format = _formats[openMetrics ? 1 : 0];
-        if (format.FreshPage(clock) is { } page) return page;
+        var latest = format.Latest;
+        if (latest is null) return await RenderAsync(format, openMetrics, cancellationToken).ConfigureAwait(false);
+        if (clock.GetUtcNow() - latest.At >= MaxAge && format.Gate.Wait(0, CancellationToken.None))
+        {
+            // Refresh for the next scrapers; this one gets the page as it is.
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    format.Latest = new RenderedPage(await renderer.RenderAsync(openMetrics, CancellationToken.None).ConfigureAwait(false), clock.GetUtcNow());
+                }
+                finally
+                {
+                    format.Gate.Release();
+                }
+            }, CancellationToken.None);
+        }
+        return latest.Bytes;
+    }
+
+    private async Task<byte[]> RenderAsync(Format format, bool openMetrics, CancellationToken cancellationToken)
+    {
         await format.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (format.FreshPage(clock) is { } rendered) return rendered; // rendered while we waited
-            page = await renderer.RenderAsync(openMetrics, cancellationToken).ConfigureAwait(false);
+            if (format.Latest is { } rendered) return rendered.Bytes; // rendered while we waited
+            var page = await renderer.RenderAsync(openMetrics, cancellationToken).ConfigureAwait(false);
             format.Latest = new RenderedPage(page, clock.GetUtcNow());
             return page;
         }
@@ -46,10 +67,8 @@ public sealed class CachedMetricsPage(MetricsRenderer renderer, TimeProvider clo
 
         public RenderedPage? Latest
         {
+            get => _latest;
             set => _latest = value;
         }
-
-        public byte[]? FreshPage(TimeProvider clock) =>
-            _latest is { } latest && clock.GetUtcNow() - latest.At < MaxAge ? latest.Bytes : null;
     }
 }

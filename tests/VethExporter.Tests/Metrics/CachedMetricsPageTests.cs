@@ -6,7 +6,7 @@ namespace VethExporter.Tests.Metrics;
 public class CachedMetricsPageTests
 {
     [Fact]
-    public async Task Scrapes_within_a_second_share_one_render_and_later_ones_see_new_values()
+    public async Task Scrapes_within_a_second_share_one_render_and_a_stale_page_is_refreshed_behind_them()
     {
         var (registry, metrics) = MetricsFixture.Build();
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
@@ -18,8 +18,13 @@ public class CachedMetricsPageTests
         Assert.NotSame(first, await page.GetAsync(openMetrics: true, CancellationToken.None)); // each format its own
 
         clock.Advance(CachedMetricsPage.MaxAge);
-        var later = System.Text.Encoding.UTF8.GetString(await page.GetAsync(openMetrics: false, CancellationToken.None));
-        Assert.Contains("veth_exporter_scans_total 8", later);
+        Assert.Same(first, await page.GetAsync(openMetrics: false, CancellationToken.None)); // served stale, refresh started
+        string? later = null;
+        Assert.True(SpinWait.SpinUntil(() =>
+        {
+            later = System.Text.Encoding.UTF8.GetString(page.GetAsync(openMetrics: false, CancellationToken.None).Result);
+            return later.Contains("veth_exporter_scans_total 8", StringComparison.Ordinal);
+        }, 5000), later);
     }
 
     [Fact]
