@@ -41,7 +41,7 @@ public sealed class AlertmanagerServer : IDisposable
             $"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=debug",
         ]);
         var server = new AlertmanagerServer(process, port, directory);
-        if (!await Eventually.TrueAsync(() => process.HasExited || server.IsReady(), TimeSpan.FromSeconds(60)) || process.HasExited)
+        if (!await Eventually.TrueAsync(() => process.HasExited || HttpProbe.IsOk(server.Http, "/-/ready"), TimeSpan.FromSeconds(60)) || process.HasExited)
         {
             string log = process.Output;
             server.Dispose();
@@ -50,17 +50,6 @@ public sealed class AlertmanagerServer : IDisposable
         return server;
     }
 
-    private bool IsReady()
-    {
-        try
-        {
-            return Http.GetAsync("/-/ready").GetAwaiter().GetResult().StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>Fires an alert through amtool, as an operator would.</summary>
     public void Fire(params string[] labels) =>

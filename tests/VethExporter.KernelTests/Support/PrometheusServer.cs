@@ -48,7 +48,7 @@ public sealed class PrometheusServer : IDisposable
             $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn",
         ]);
         var server = new PrometheusServer(process, port, directory);
-        if (!await Eventually.TrueAsync(() => process.HasExited || server.IsReady(), TimeSpan.FromSeconds(60)) || process.HasExited)
+        if (!await Eventually.TrueAsync(() => process.HasExited || HttpProbe.IsOk(server.Http, "/-/ready"), TimeSpan.FromSeconds(60)) || process.HasExited)
         {
             string log = process.Output;
             server.Dispose();
@@ -57,17 +57,6 @@ public sealed class PrometheusServer : IDisposable
         return server;
     }
 
-    private bool IsReady()
-    {
-        try
-        {
-            return Http.GetAsync("/-/ready").GetAwaiter().GetResult().StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>An instant query through /api/v1/query; parse errors come back as <see cref="QueryResult.Error"/>.</summary>
     public async Task<QueryResult> QueryAsync(string promql)

@@ -58,7 +58,7 @@ public sealed class ServedExporter : IAsyncDisposable
         string tokenFile = Path.Combine(directory, "token");
         await File.WriteAllTextAsync(tokenFile, Token + "\n");
         File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        int port = FreePort();
+        int port = BackgroundProcess.FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -74,7 +74,7 @@ public sealed class ServedExporter : IAsyncDisposable
         ];
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var served = new ServedExporter(Process.Start(start)!, port, directory);
-        if (!await Eventually.TrueAsync(() => served.Ready(), TimeSpan.FromSeconds(30)) || served._process.HasExited)
+        if (!await Eventually.TrueAsync(() => served._process.HasExited || HttpProbe.IsOk(served.Http, "/readyz"), TimeSpan.FromSeconds(30)) || served._process.HasExited)
         {
             string log = served.Log;
             await served.DisposeAsync();
@@ -83,18 +83,6 @@ public sealed class ServedExporter : IAsyncDisposable
         return served;
     }
 
-    private bool Ready()
-    {
-        if (_process.HasExited) return true;
-        try
-        {
-            return Http.GetAsync("/readyz").GetAwaiter().GetResult().StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
 
     public Task<string> MetricsAsync() => Http.GetStringAsync("/metrics");
 
@@ -156,10 +144,4 @@ public sealed class ServedExporter : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,4 +1,4 @@
-namespace VethExporter.Tests.Support;
+namespace VethExporter.TestSupport;
 
 /// <summary>Finds files of the repository (dashboards, manifests, rules) from the test binaries' directory.</summary>
 internal static class Repository
