@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using VethExporter.KernelTests.Support;
@@ -113,15 +112,9 @@ public class ServeKernelTests
         Assert.Contains("# TYPE veth_orphan_age_seconds gaugehistogram", body);
         Assert.EndsWith("# EOF\n", body);
 
-        string? promtool = Tools.Find("promtool");
-        Skip.If(promtool is null, "promtool not installed (Debian package prometheus)");
-        var check = new ProcessStartInfo(promtool!, "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(check)!;
-        await process.StandardInput.WriteAsync(await served.MetricsAsync());
-        process.StandardInput.Close();
-        string problems = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0 && problems.Trim().Length == 0, problems);
+        Skip.If(Promtool.Binary is null, "promtool not installed (Debian package prometheus)");
+        var (exitCode, problems) = await Promtool.CheckMetricsAsync(await served.MetricsAsync());
+        Assert.True(exitCode == 0 && problems.Length == 0, problems);
     }
 
     [SkippableFact]

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 
 namespace VethExporter.KernelTests.Support;
@@ -7,47 +6,24 @@ namespace VethExporter.KernelTests.Support;
 /// A real Alertmanager (Debian's prometheus-alertmanager) on a free loopback port, clustering off, with a
 /// temporary storage directory; the test writes its configuration.
 /// </summary>
-public sealed class AlertmanagerServer : IDisposable
+public sealed class AlertmanagerServer : LoopbackServer
 {
-    private readonly BackgroundProcess _process;
-
-    private AlertmanagerServer(BackgroundProcess process, int port, string directory)
+    private AlertmanagerServer(Started started) : base(started)
     {
-        _process = process;
-        Port = port;
-        Directory = directory;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public static string? Binary => Tools.Find("prometheus-alertmanager") ?? Tools.Find("alertmanager");
-
-    public int Port { get; }
-
-    public string Directory { get; }
-
-    public HttpClient Http { get; }
-
-    public string Log => _process.Output;
 
     public static async Task<AlertmanagerServer> StartAsync(string configuration)
     {
         string directory = System.IO.Directory.CreateTempSubdirectory("vxt-alertmanager-").FullName;
         string config = System.IO.Path.Combine(directory, "alertmanager.yml");
         await File.WriteAllTextAsync(config, configuration);
-        int port = BackgroundProcess.FreePort();
-        var process = new BackgroundProcess(Binary ?? "alertmanager",
+        return await StartAsync(Binary ?? "alertmanager", directory, port =>
         [
             $"--config.file={config}", $"--storage.path={System.IO.Path.Combine(directory, "data")}",
             $"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=debug",
-        ]);
-        var server = new AlertmanagerServer(process, port, directory);
-        if (!await Eventually.TrueAsync(() => process.HasExited || HttpProbe.IsOk(server.Http, "/-/ready"), TimeSpan.FromSeconds(60)) || process.HasExited)
-        {
-            string log = process.Output;
-            server.Dispose();
-            throw new InvalidOperationException($"alertmanager did not become ready:\n{log}");
-        }
-        return server;
+        ], started => new AlertmanagerServer(started));
     }
 
 
@@ -82,19 +58,5 @@ public sealed class AlertmanagerServer : IDisposable
         return document.RootElement.EnumerateArray()
             .Select(a => (IReadOnlyDictionary<string, string>)a.GetProperty("labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!))
             .ToList();
-    }
-
-    public void Dispose()
-    {
-        _process.Dispose();
-        Http.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
     }
 }

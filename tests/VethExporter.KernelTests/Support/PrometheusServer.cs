@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 
 namespace VethExporter.KernelTests.Support;
@@ -8,27 +7,13 @@ namespace VethExporter.KernelTests.Support;
 /// A real Prometheus (the Debian binary) on a free loopback port with a temporary storage directory. The
 /// test writes its configuration; everything is removed on dispose.
 /// </summary>
-public sealed class PrometheusServer : IDisposable
+public sealed class PrometheusServer : LoopbackServer
 {
-    private readonly BackgroundProcess _process;
-
-    private PrometheusServer(BackgroundProcess process, int port, string directory)
+    private PrometheusServer(Started started) : base(started)
     {
-        _process = process;
-        Port = port;
-        Directory = directory;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public static string? Binary => Tools.Find("prometheus");
-
-    public int Port { get; }
-
-    public string Directory { get; }
-
-    public HttpClient Http { get; }
-
-    public string Log => _process.Output;
 
     /// <summary>
     /// Starts Prometheus. <paramref name="configuration"/> is prometheus.yml; <paramref name="files"/> are written
@@ -41,20 +26,11 @@ public sealed class PrometheusServer : IDisposable
             await File.WriteAllTextAsync(System.IO.Path.Combine(directory, name), content);
         string config = System.IO.Path.Combine(directory, "prometheus.yml");
         await File.WriteAllTextAsync(config, configuration);
-        int port = BackgroundProcess.FreePort();
-        var process = new BackgroundProcess(Binary ?? "prometheus",
+        return await StartAsync(Binary ?? "prometheus", directory, port =>
         [
             $"--config.file={config}", $"--storage.tsdb.path={System.IO.Path.Combine(directory, "data")}",
             $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn",
-        ]);
-        var server = new PrometheusServer(process, port, directory);
-        if (!await Eventually.TrueAsync(() => process.HasExited || HttpProbe.IsOk(server.Http, "/-/ready"), TimeSpan.FromSeconds(60)) || process.HasExited)
-        {
-            string log = process.Output;
-            server.Dispose();
-            throw new InvalidOperationException($"prometheus did not become ready:\n{log}");
-        }
-        return server;
+        ], started => new PrometheusServer(started));
     }
 
 
@@ -127,20 +103,6 @@ public sealed class PrometheusServer : IDisposable
         using var document = JsonDocument.Parse(body);
         return document.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
             .Select(t => t.GetProperty("health").GetString()!).ToList();
-    }
-
-    public void Dispose()
-    {
-        _process.Dispose();
-        Http.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
     }
 
     private static Dictionary<string, string> Labels(JsonElement metric) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using VethExporter.Metrics;
@@ -26,15 +25,9 @@ public class MetricsGoldenTests
     [SkippableFact]
     public async Task Promtool_accepts_the_text_format()
     {
-        string? promtool = new[] { "/usr/bin/promtool", "/usr/local/bin/promtool" }.FirstOrDefault(File.Exists);
-        Skip.If(promtool is null, "promtool not installed (Debian package prometheus)");
-        var start = new ProcessStartInfo(promtool!, "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(await Render(openMetrics: false));
-        process.StandardInput.Close();
-        string problems = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0 && problems.Trim().Length == 0, problems);
+        Skip.If(Promtool.Binary is null, "promtool not installed (Debian package prometheus)");
+        var (exitCode, problems) = await Promtool.CheckMetricsAsync(await Render(openMetrics: false));
+        Assert.True(exitCode == 0 && problems.Length == 0, problems);
     }
 
     [Fact]
