@@ -7,10 +7,6 @@ namespace VethExporter.HostInventory;
 /// </summary>
 public sealed record KernelPaths(string Procfs = "/proc", string? ScannedNetns = null)
 {
-    public string Proc(int pid) => $"{Procfs}/{pid}";
-
-    public string TaskNetLink(int pid, int tid) => $"{Procfs}/{pid}/task/{tid}/ns/net";
-
     /// <summary>Our own namespaces are read from the /proc we run under, not from <see cref="Procfs"/>.</summary>
     public const string OwnNetns = "/proc/self/ns/net";
 
