@@ -6,12 +6,15 @@ namespace VethExporter.Alertmanager;
 
 /// <summary>
 /// Decides whether an alert's <c>instance</c> label (host:port, as Prometheus sets it) names this
-/// exporter: the host must be one of our names or addresses, and the port, if any, one we listen on.
-/// Alerts for other nodes reach every node's webhook in a fleet; each acts only on its own.
+/// exporter: the host must be one of our names or addresses and the port, if any, one we listen on; or
+/// the label is exactly one of the operator's <c>--remediation.instance</c> values. In a fleet every node
+/// sees every node's alerts; each acts on its own only. An alert without an instance names nobody.
 /// </summary>
-public sealed class InstanceMatcher(IReadOnlySet<string> hosts, IReadOnlySet<int> ports)
+public sealed class InstanceMatcher(IReadOnlySet<string> hosts, IReadOnlySet<int> ports, IReadOnlySet<string>? exact = null)
 {
-    public static InstanceMatcher ForThisHost(IEnumerable<int> ports)
+    private readonly IReadOnlySet<string> _exact = exact ?? new HashSet<string>();
+
+    public static InstanceMatcher ForThisHost(IEnumerable<int> ports, IEnumerable<string> exact)
     {
         var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "localhost", Environment.MachineName, Dns.GetHostName() };
         try
@@ -26,13 +29,13 @@ public sealed class InstanceMatcher(IReadOnlySet<string> hosts, IReadOnlySet<int
         }
         hosts.Add("127.0.0.1");
         hosts.Add("::1");
-        return new InstanceMatcher(hosts, ports.ToHashSet());
+        return new InstanceMatcher(hosts, ports.ToHashSet(), exact.ToHashSet(StringComparer.Ordinal));
     }
 
-    /// <summary>No instance label: the alert is not about a particular exporter, so any may act.</summary>
     public bool Matches(string? instance)
     {
-        if (string.IsNullOrEmpty(instance)) return true;
+        if (string.IsNullOrEmpty(instance)) return false;
+        if (_exact.Contains(instance)) return true;
         string host = instance;
         int? port = null;
         int colon = instance.LastIndexOf(':');

@@ -23,6 +23,7 @@ public sealed record ExporterOptions(
     string? TokenFile,
     TimeSpan MinAge,
     int MaxDeletes,
+    int MaxDeletesPerHour,
     Regex? Protect,
     bool DetachBridged,
     bool ReleaseNetns,
@@ -30,6 +31,9 @@ public sealed record ExporterOptions(
     bool AllowPeerNetnsStuck,
     string AuditFile,
     bool WebhookDryRun,
+    IReadOnlyList<string> RemediationAlerts,
+    IReadOnlyList<string> RemediationInstances,
+    AlertmanagerPullOptions? AlertmanagerPull,
     string Output,
     string? CaptureDirectory,
     bool DryRun)
@@ -37,6 +41,12 @@ public sealed record ExporterOptions(
     public ClassificationPolicy Policy => new(PeerNetnsGrace, Protect, DetachBridged, AllowNoVisibleHolder, AllowPeerNetnsStuck);
 
     public ScannerOptions ScannerOptions => new(Paths, Policy);
+
+    /// <summary>Remediation runs in the service when either trigger is configured: the endpoints (a token) or pull mode.</summary>
+    public bool RemediationEnabled => TokenFile is not null || AlertmanagerPull is not null;
+
+    /// <summary>The hourly deletion budget is kept beside the state file, so that a restart does not refill it.</summary>
+    public string DeletionBudgetFile => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(StateFile))!, "remediation-budget.json");
 
     public static ExporterOptions From(CommandLine line, Func<string, string?>? environment = null)
     {
@@ -64,8 +74,10 @@ public sealed record ExporterOptions(
         var interval = Duration("scan.interval", Get("scan.interval")!);
         if (interval < TimeSpan.FromSeconds(1)) throw new UsageException($"--scan.interval must be at least 1s, not {PrometheusDuration.Format(interval)}");
 
-        if (!int.TryParse(Get("remediation.max-deletes"), out int maxDeletes) || maxDeletes < 0)
-            throw new UsageException($"--remediation.max-deletes must be a whole number ≥ 0, not \"{Get("remediation.max-deletes")}\"");
+        int maxDeletes = Count("remediation.max-deletes");
+        int maxDeletesPerHour = Count("remediation.max-deletes-per-hour");
+        var alerts = GetAll("remediation.alerts");
+        if (alerts.Count == 0) throw new UsageException("--remediation.alerts needs at least one alert name");
 
         Regex? protect = null;
         if (Get("remediation.protect") is { Length: > 0 } pattern)
@@ -96,6 +108,7 @@ public sealed record ExporterOptions(
             tokenFile,
             Duration("remediation.min-age", Get("remediation.min-age")!),
             maxDeletes,
+            maxDeletesPerHour,
             protect,
             Switch("remediation.detach-bridged"),
             Switch("remediation.release-netns"),
@@ -103,9 +116,35 @@ public sealed record ExporterOptions(
             Switch("remediation.allow-peer-netns-stuck"),
             Get("remediation.audit-file")!,
             Switch("remediation.webhook-dry-run"),
+            alerts,
+            GetAll("remediation.instance"),
+            PullOptions(),
             output,
             Get("out"),
             Switch("dry-run"));
+
+        int Count(string name) => int.TryParse(Get(name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value)
+            ? value
+            : throw new UsageException($"--{name} must be a whole number ≥ 0, not \"{Get(name)}\"");
+
+        string? ExistingFile(string name) => Get(name) is { } path && !File.Exists(path)
+            ? throw new UsageException($"--{name} {path}: no such file")
+            : Get(name);
+
+        AlertmanagerPullOptions? PullOptions()
+        {
+            if (Get("remediation.alertmanager.url") is not { } text) return null;
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Host.Length == 0)
+                throw new UsageException($"--remediation.alertmanager.url must be an http or https URL, not \"{text}\"");
+            string? cert = ExistingFile("remediation.alertmanager.cert-file"), key = ExistingFile("remediation.alertmanager.key-file");
+            if ((cert is null) != (key is null))
+                throw new UsageException("--remediation.alertmanager.cert-file and --remediation.alertmanager.key-file go together");
+            var every = Duration("remediation.alertmanager.interval", Get("remediation.alertmanager.interval")!);
+            if (every < TimeSpan.FromSeconds(1))
+                throw new UsageException($"--remediation.alertmanager.interval must be at least 1s, not {PrometheusDuration.Format(every)}");
+            return new AlertmanagerPullOptions(url, ExistingFile("remediation.alertmanager.bearer-token-file"),
+                ExistingFile("remediation.alertmanager.ca-file"), cert, key, every, Switch("remediation.alertmanager.dry-run"));
+        }
 
         bool Switch(string name) => Get(name) switch
         {

@@ -64,38 +64,70 @@ internal static partial class ServeCommand
         builder.Services.AddHostedService(sp => new ScanLoop(sp.GetRequiredService<ScanCoordinator>(), options.ScanInterval));
 
         RemediationEndpoints.Dependencies? remediation = null;
-        if (options.TokenFile is not null)
+        HourlyDeletionBudget? budget = null;
+        if (options.RemediationEnabled)
         {
-            var token = new BearerToken(options.TokenFile);
-            try
-            {
-                token.Load();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
-            {
-                throw new UsageException($"--remediation.token-file {options.TokenFile}: {e.Message}");
-            }
             var remediationMetrics = new RemediationMetrics(registry);
-            builder.Services.AddSingleton(token);
+            budget = new HourlyDeletionBudget(options.MaxDeletesPerHour, options.DeletionBudgetFile, TimeProvider.System);
+            var intake = new AlertIntake(
+                new AlertSelection(options.RemediationAlerts, InstanceMatcher.ForThisHost(ListenPorts(options), options.RemediationInstances)),
+                new SeenAlerts(TimeProvider.System), remediationMetrics);
             builder.Services.AddSingleton(remediationMetrics);
+            builder.Services.AddSingleton(intake);
             builder.Services.AddSingleton(new RemediationPolicy(options.MaxDeletes, options.DetachBridged, options.ReleaseNetns));
             builder.Services.AddSingleton(sp => OpenAudit(options, sp.GetRequiredService<ILoggerFactory>()));
             builder.Services.AddSingleton(sp => new Remediator(
                 sp.GetRequiredService<ScanCoordinator>(), scanner.Netlink, sp.GetRequiredService<RemediationPolicy>(),
-                sp.GetRequiredService<AuditLog>(), remediationMetrics, TimeProvider.System, sp.GetRequiredService<ILogger<Remediator>>()));
-            builder.Services.AddSingleton<WebhookBacklog>();
-            builder.Services.AddHostedService(sp => new WebhookWorker(sp.GetRequiredService<WebhookBacklog>(), sp.GetRequiredService<Remediator>()));
-            remediation = new RemediationEndpoints.Dependencies(token, new AuthThrottle(TimeProvider.System), remediationMetrics,
-                null!, null!, new SeenAlerts(TimeProvider.System), InstanceMatcher.ForThisHost(ListenPorts(options)), options.WebhookDryRun);
+                sp.GetRequiredService<AuditLog>(), remediationMetrics, TimeProvider.System, sp.GetRequiredService<ILogger<Remediator>>(), budget));
+
+            if (options.TokenFile is not null)
+            {
+                var token = new BearerToken(options.TokenFile);
+                try
+                {
+                    token.Load();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+                {
+                    throw new UsageException($"--remediation.token-file {options.TokenFile}: {e.Message}");
+                }
+                builder.Services.AddSingleton<WebhookBacklog>();
+                builder.Services.AddHostedService(sp => new WebhookWorker(
+                    sp.GetRequiredService<WebhookBacklog>(), sp.GetRequiredService<Remediator>(), intake));
+                remediation = new RemediationEndpoints.Dependencies(token, new AuthThrottle(TimeProvider.System), remediationMetrics,
+                    null!, null!, intake, options.WebhookDryRun);
+            }
+
+            if (options.AlertmanagerPull is { } pull)
+            {
+                AlertmanagerClient client;
+                try
+                {
+                    client = new AlertmanagerClient(pull, options.RemediationAlerts);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+                {
+                    throw new UsageException($"--remediation.alertmanager.*: cannot load the certificates: {e.Message}");
+                }
+                builder.Services.AddSingleton(client);
+                builder.Services.AddHostedService(sp => new AlertmanagerPoller(client, intake, sp.GetRequiredService<Remediator>(),
+                    remediationMetrics, pull, TimeProvider.System, sp.GetRequiredService<ILogger<AlertmanagerPoller>>()));
+            }
         }
 
         await using var app = builder.Build();
         LogHistory(app.Logger, loaded.Message);
         Endpoints.MapReadOnly(app, options.TelemetryPath, version, remediationEnabled: remediation is not null);
-        if (remediation is not null)
+        if (budget is not null)
         {
             // Resolve the audit log now: an unwritable audit location must stop the start, not the first request.
             _ = app.Services.GetRequiredService<AuditLog>();
+            string budgetLoaded = budget.Load();
+            LogBudget(app.Logger, budgetLoaded);
+            app.Services.GetRequiredService<RemediationMetrics>().SetHourlyBudgetRemaining(budget.Remaining());
+        }
+        if (remediation is not null)
+        {
             RemediationEndpoints.Map(app, remediation with
             {
                 Remediator = app.Services.GetRequiredService<Remediator>(),
@@ -135,6 +167,9 @@ internal static partial class ServeCommand
 
     [LoggerMessage(Level = LogLevel.Information, Message = "history: {Message}")]
     private static partial void LogHistory(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "remediation: {Message}")]
+    private static partial void LogBudget(ILogger logger, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "the remediation token file {Path} is readable by group or others; make it 0600")]
     private static partial void LogTokenReadable(ILogger logger, string path);

@@ -5,12 +5,17 @@ namespace VethExporter.Remediation;
 
 /// <summary>
 /// Decides, from a fresh scan, what a request may touch. Pure: the same verdicts and request always
-/// give the same plan. Nothing that is not deletable by ARCHITECTURE §3 ever gets a go.
+/// give the same plan. Nothing that is not deletable by ARCHITECTURE §3 ever gets a go, and no more go's
+/// than the budgets allow: those past it are refused naming the budget.
 /// </summary>
 public static class RemediationPlanner
 {
-    public static List<PlannedItem> Plan(IReadOnlyList<VethVerdict> verdicts, RemediationRequest request, RemediationPolicy policy)
+    /// <param name="allowance">What is left of the budgets; by default the policy's per-request cap and no hourly cap.</param>
+    /// <param name="alreadyDecided">Interfaces an earlier request of the same batch decided: left out of this plan.</param>
+    public static List<PlannedItem> Plan(IReadOnlyList<VethVerdict> verdicts, RemediationRequest request, RemediationPolicy policy,
+        DeletionAllowance? allowance = null, IReadOnlySet<string>? alreadyDecided = null)
     {
+        allowance ??= new DeletionAllowance(policy.MaxDeletes, int.MaxValue);
         var byName = verdicts.ToDictionary(v => v.Link.Name, StringComparer.Ordinal);
         var items = new List<PlannedItem>();
         IEnumerable<(string Name, VethVerdict? Verdict)> scope = request.All
@@ -24,6 +29,7 @@ public static class RemediationPlanner
         int deletions = 0;
         foreach (var (name, verdict) in scope)
         {
+            if (alreadyDecided is not null && alreadyDecided.Contains(name)) continue;
             if (verdict is null)
             {
                 items.Add(new PlannedItem(name, null, RemediationResults.NotFound, RemediationActions.None, []));
@@ -39,9 +45,9 @@ public static class RemediationPlanner
                 items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, verdict.Blockers));
                 continue;
             }
-            if (deletions == policy.MaxDeletes)
+            if (allowance.Exhausted(deletions) is { } budget)
             {
-                items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [RefusalReasons.MaxDeletes]));
+                items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [budget]));
                 continue;
             }
             deletions++;

@@ -24,5 +24,6 @@ public static class RefusalReasons
 {
     public const string NotOrphan = "not_orphan";
     public const string MaxDeletes = "max_deletes";
+    public const string MaxDeletesPerHour = "max_deletes_per_hour";
     public const string IdentityChanged = "identity_changed";
 }

@@ -21,24 +21,31 @@ internal sealed partial class Remediator(
     AuditLog audit,
     RemediationMetrics metrics,
     TimeProvider clock,
-    ILogger<Remediator> logger) : IDisposable
+    ILogger<Remediator> logger,
+    HourlyDeletionBudget? hourly = null) : IDisposable
 {
     private static readonly TimeSpan TeardownWait = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _serial = new(1, 1);
 
-    public async Task<RemediationResponse> RemediateAsync(RemediationRequest request, string caller, string source, CancellationToken cancellationToken)
+    public async Task<RemediationResponse> RemediateAsync(RemediationRequest request, string caller, string source, CancellationToken cancellationToken) =>
+        (await RemediateBatchAsync([new RemediationWork(request, caller)], source, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Runs the requests of one webhook notification or one poll against a single verifying scan. They
+    /// share the per-request cap (so 256 alerts still delete at most --remediation.max-deletes) and, with
+    /// every other request, the node's hourly budget; an interface decided by one is left to none after it.
+    /// </summary>
+    public async Task<IReadOnlyList<RemediationResponse>> RemediateBatchAsync(IReadOnlyList<RemediationWork> batch, string source, CancellationToken cancellationToken)
     {
-        string requestId = Guid.NewGuid().ToString("N")[..12];
         await _serial.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var results = await coordinator.ScanThenAsync(
-                fresh => ActOnAsync(fresh, request, new RequestContext(requestId, caller, source, request.DryRun, fresh?.Scan.Inventory, []), cancellationToken),
-                cancellationToken).ConfigureAwait(false);
+            var responses = await coordinator.ScanThenAsync(
+                fresh => ActOnBatchAsync(fresh, batch, source, cancellationToken), cancellationToken).ConfigureAwait(false);
             // Publish the result of our work at once rather than at the next tick.
-            if (results.Any(r => r.Result == RemediationResults.Deleted))
+            if (responses.Any(r => r.Results.Any(i => i.Result == RemediationResults.Deleted)))
                 await coordinator.ScanNowAsync(cancellationToken).ConfigureAwait(false);
-            return new RemediationResponse(requestId, request.DryRun, results);
+            return responses;
         }
         finally
         {
@@ -46,7 +53,26 @@ internal sealed partial class Remediator(
         }
     }
 
-    private async Task<List<InterfaceResult>> ActOnAsync(PublishedSnapshot? fresh, RemediationRequest request, RequestContext context, CancellationToken cancellationToken)
+    private async Task<List<RemediationResponse>> ActOnBatchAsync(PublishedSnapshot? fresh, IReadOnlyList<RemediationWork> batch, string source, CancellationToken cancellationToken)
+    {
+        var responses = new List<RemediationResponse>(batch.Count);
+        int requestLeft = policy.MaxDeletes;
+        var decided = new HashSet<string>(StringComparer.Ordinal);
+        var released = new HashSet<ulong>();
+        foreach (var (request, caller) in batch)
+        {
+            var context = new RequestContext(Guid.NewGuid().ToString("N")[..12], caller, source, request.DryRun, fresh?.Scan.Inventory, released);
+            var results = await ActOnAsync(fresh, request, context, new DeletionAllowance(requestLeft, hourly?.Remaining() ?? int.MaxValue), decided, cancellationToken)
+                .ConfigureAwait(false);
+            requestLeft -= results.Count(r => r.Result is RemediationResults.Deleted or RemediationResults.WouldDelete);
+            decided.UnionWith(results.Select(r => r.Interface));
+            responses.Add(new RemediationResponse(context.RequestId, request.DryRun, results));
+        }
+        return responses;
+    }
+
+    private async Task<List<InterfaceResult>> ActOnAsync(PublishedSnapshot? fresh, RemediationRequest request, RequestContext context,
+        DeletionAllowance allowance, IReadOnlySet<string> decided, CancellationToken cancellationToken)
     {
         if (fresh is null)
         {
@@ -55,15 +81,17 @@ internal sealed partial class Remediator(
                 .ToList();
         }
         var results = new List<InterfaceResult>();
-        foreach (var item in RemediationPlanner.Plan(fresh.Scan.Verdicts, request, policy))
+        foreach (var item in RemediationPlanner.Plan(fresh.Scan.Verdicts, request, policy, allowance, decided))
         {
             var result = !item.Go ? Decided(item)
                 : request.DryRun ? Outcome(item, RemediationResults.WouldDelete, null)
                 : await ExecuteAsync(item, context, cancellationToken).ConfigureAwait(false);
+            if (result.Result == RemediationResults.Deleted && hourly?.Spend() is { } unsaved) LogBudgetUnsaved(logger, unsaved);
             results.Add(result);
             metrics.Record(result);
             audit.Write(AuditFor(context, item, result));
         }
+        metrics.SetHourlyBudgetRemaining(hourly?.Remaining());
         return results;
     }
 
@@ -166,6 +194,9 @@ internal sealed partial class Remediator(
             new AuditedInterface(item.Interface, v?.Link.Index, v?.Link.Mac, v?.Bridge, v?.Peer.NetnsId, v?.Peer.NetnsInode),
             v?.State, v?.Reason, checks, result.Action, result.Result, result.Blockers, result.Error);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "the hourly deletion budget could not be written ({Error}); it holds in memory until a restart")]
+    private static partial void LogBudgetUnsaved(ILogger logger, string error);
 
     private sealed record RequestContext(string RequestId, string Caller, string Source, bool DryRun, HostInventorySnapshot? Inventory, HashSet<ulong> ReleasedNamespaces);
 

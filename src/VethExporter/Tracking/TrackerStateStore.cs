@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using VethExporter.Interop;
 
 namespace VethExporter.Tracking;
 
@@ -12,8 +11,6 @@ namespace VethExporter.Tracking;
 /// </summary>
 public sealed class TrackerStateStore
 {
-    private const string TemporaryMarker = ".tmp-";
-
     private readonly TimeProvider _time;
 
     public TrackerStateStore(string path, TimeProvider timeProvider)
@@ -25,10 +22,6 @@ public sealed class TrackerStateStore
 
     public string Path { get; }
 
-    private string DirectoryPath => System.IO.Path.GetDirectoryName(Path)!;
-
-    private string FileName => System.IO.Path.GetFileName(Path);
-
     /// <summary>
     /// Loads the state. A missing file is a first run; a file that cannot be read or parsed, or is of
     /// another schema version, is moved aside to <c>&lt;file&gt;.corrupt-&lt;UTC time&gt;</c> for a human to
@@ -37,7 +30,7 @@ public sealed class TrackerStateStore
     public StateLoadResult Load(out TrackerState? state)
     {
         state = null;
-        RemoveAbandonedTemporaryFiles();
+        AtomicFile.RemoveAbandonedTemporaryFiles(Path);
 
         byte[] bytes;
         try
@@ -59,35 +52,8 @@ public sealed class TrackerStateStore
     }
 
     /// <returns>null when the state is on disk, otherwise what went wrong.</returns>
-    public string? Save(TrackerState state)
-    {
-        string? temporary = null;
-        try
-        {
-            System.IO.Directory.CreateDirectory(DirectoryPath);
-            temporary = System.IO.Path.Combine(DirectoryPath,
-                $"{FileName}{TemporaryMarker}{Environment.ProcessId}-{Guid.NewGuid():N}");
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                JsonSerializer.Serialize(stream, state, TrackerStateJsonContext.Default.TrackerState);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, Path, overwrite: true);
-            temporary = null;
-
-            // Best effort: the file is complete either way, and some file systems refuse fsync on a directory.
-            DirectorySync.Fsync(DirectoryPath);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            return e.Message;
-        }
-        finally
-        {
-            if (temporary is not null) TryDelete(temporary);
-        }
-    }
+    public string? Save(TrackerState state) =>
+        AtomicFile.Replace(Path, stream => JsonSerializer.Serialize(stream, state, TrackerStateJsonContext.Default.TrackerState));
 
     /// <summary>
     /// Parses and checks a state file. The version is read first, on its own, so that a file from a newer
@@ -163,31 +129,6 @@ public sealed class TrackerStateStore
         {
             return new StateLoadResult(StateLoadStatus.Corrupt,
                 $"state file {Path} is unusable ({problem}) and could not be moved aside ({e.Message}): starting fresh, the next save replaces it");
-        }
-    }
-
-    /// <summary>A crash between creating and renaming the temporary file leaves it behind; nothing else reads it.</summary>
-    private void RemoveAbandonedTemporaryFiles()
-    {
-        try
-        {
-            foreach (var file in System.IO.Directory.EnumerateFiles(DirectoryPath, FileName + TemporaryMarker + "*")) TryDelete(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The directory is missing or unreadable: the load that follows reports it.
-        }
-    }
-
-    private static void TryDelete(string file)
-    {
-        try
-        {
-            File.Delete(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a leftover temporary file is removed by the next load.
         }
     }
 }

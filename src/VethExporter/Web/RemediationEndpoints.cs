@@ -23,8 +23,7 @@ internal static class RemediationEndpoints
         RemediationMetrics Metrics,
         Remediator Remediator,
         WebhookBacklog Backlog,
-        SeenAlerts Seen,
-        InstanceMatcher Instances,
+        AlertIntake Intake,
         bool WebhookDryRun);
 
     public static void Map(WebApplication app, Dependencies d)
@@ -55,20 +54,14 @@ internal static class RemediationEndpoints
                 return;
             }
 
-            int accepted = 0;
-            var ignored = new List<IgnoredAlert>();
-            foreach (var alert in parsed.Firing)
+            var batch = d.Intake.Take(parsed.Firing, AlertIntake.WebhookSource, d.WebhookDryRun);
+            var ignored = batch.Ignored;
+            int accepted = batch.Alerts.Count;
+            if (accepted > 0 && !d.Backlog.TryEnqueue(batch))
             {
-                string? why = !alert.HasScope ? "no bridge, reason or interface label"
-                    : !d.Instances.Matches(alert.Instance) ? $"instance {alert.Instance} is not this exporter"
-                    : alert.Reason is not null && !Reasons.OrphanReasons.Contains(alert.Reason) ? $"reason {alert.Reason} is not an orphan reason"
-                    : alert.Interface is not null && !InterfaceName.IsValid(alert.Interface) ? "interface label is not a valid interface name"
-                    : !d.Seen.TryAdd(alert.IdempotencyKey) ? "already acted on (same fingerprint and startsAt)"
-                    : null;
-                if (why is null && !d.Backlog.TryEnqueue(ToRequest(alert, d.WebhookDryRun), $"alertmanager:{alert.AlertName}/{alert.Fingerprint}"))
-                    why = "remediation queue is full";
-                if (why is null) accepted++;
-                else ignored.Add(new IgnoredAlert(alert.Fingerprint, why));
+                d.Intake.Abandon(batch);
+                await ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "the remediation queue is full; try again later").ConfigureAwait(false);
+                return;
             }
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             context.Response.ContentType = "application/json; charset=utf-8";
@@ -76,10 +69,6 @@ internal static class RemediationEndpoints
                 RemediationJsonContext.Default.WebhookAccepted, context.RequestAborted).ConfigureAwait(false);
         }));
     }
-
-    private static RemediationRequest ToRequest(FiringAlert alert, bool dryRun) => alert.Interface is not null
-        ? RemediationRequest.ForInterfaces([alert.Interface], dryRun)
-        : new RemediationRequest([], true, alert.Bridge, alert.Reason, dryRun);
 
     /// <summary>The body of an authenticated request within the limit; otherwise answers 401 or 413 and returns null.</summary>
     private static async Task<byte[]?> AuthorizedBodyAsync(HttpContext context, Dependencies d, int limit)

@@ -54,16 +54,20 @@ public class WebhookPayloadParserTests
     }
 
     [Theory]
-    [InlineData(null, true)]
+    [InlineData(null, false)]
+    [InlineData("", false)]
     [InlineData("localhost:9814", true)]
     [InlineData("127.0.0.1:9814", true)]
     [InlineData("[::1]:9814", true)]
     [InlineData("127.0.0.1:9100", false)]
     [InlineData("10.99.99.99:9814", false)]
     [InlineData("node7", false)]
+    [InlineData("node-a.prod", true)]
+    [InlineData("node-a.prod:9814", false)]
     public void Acts_only_on_alerts_for_this_instance(string? instance, bool ours)
     {
-        var matcher = new InstanceMatcher(new HashSet<string> { "localhost", "127.0.0.1", "::1", "node1" }, new HashSet<int> { 9814 });
+        var matcher = new InstanceMatcher(new HashSet<string> { "localhost", "127.0.0.1", "::1", "node1" }, new HashSet<int> { 9814 },
+            new HashSet<string> { "node-a.prod" });
         Assert.Equal(ours, matcher.Matches(instance));
     }
 }

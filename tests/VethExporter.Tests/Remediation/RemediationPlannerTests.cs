@@ -41,6 +41,36 @@ public class RemediationPlannerTests
         Assert.Equal(RemediationResults.NotFound, plan["nosuch0"].Result);
     }
 
+    [Fact]
+    public void Past_the_hourly_budget_every_further_go_is_refused_naming_that_budget()
+    {
+        var items = RemediationPlanner.Plan(Verdicts(), RemediationRequest.ForInterfaces(["vethleak1", "vethleak2"], false), Policy,
+            new DeletionAllowance(Request: 20, Hour: 1)).ToDictionary(i => i.Interface);
+        Assert.True(items["vethleak1"].Go);
+        AssertRefused(items["vethleak2"], RefusalReasons.MaxDeletesPerHour);
+
+        var spent = RemediationPlanner.Plan(Verdicts(), RemediationRequest.ForInterfaces(["vethleak1"], false), Policy, new DeletionAllowance(20, 0));
+        AssertRefused(Assert.Single(spent), RefusalReasons.MaxDeletesPerHour);
+    }
+
+    [Fact]
+    public void The_request_cap_is_named_before_the_hourly_budget_when_both_run_out()
+    {
+        var items = RemediationPlanner.Plan(Verdicts(), RemediationRequest.ForInterfaces(["vethleak1", "vethleak2"], false), Policy,
+            new DeletionAllowance(Request: 1, Hour: 1)).ToDictionary(i => i.Interface);
+        Assert.True(items["vethleak1"].Go);
+        AssertRefused(items["vethleak2"], RefusalReasons.MaxDeletes);
+    }
+
+    [Fact]
+    public void Interfaces_an_earlier_request_of_the_batch_decided_are_left_out_and_cost_nothing()
+    {
+        var items = RemediationPlanner.Plan(Verdicts(), new RemediationRequest([], true, null, null, false), Policy,
+            new DeletionAllowance(1, 100), new HashSet<string> { "vethleak1" });
+        Assert.DoesNotContain(items, i => i.Interface == "vethleak1");
+        Assert.True(Assert.Single(items, i => i.Interface == "vethleak2").Go);
+    }
+
     private static void AssertRefused(PlannedItem item, params string[] blockers)
     {
         Assert.Equal(RemediationResults.Refused, item.Result);
