@@ -7,10 +7,16 @@ namespace VethExporter.Alertmanager;
 /// Turns the firing alerts of one webhook notification or one poll into one remediation batch: the
 /// alerts this exporter acts on (<see cref="AlertSelection"/>), each taken once per fingerprint and
 /// startsAt. An alert whose run a budget cut short is taken again next time, so a large leak is cleaned
-/// over several notifications or polls, at the budgets' pace.
+/// over several notifications or polls, at the budgets' pace: at once after the per-request cap, once
+/// the hourly budget has room again after that one (not on every poll, which would only repeat refusals).
 /// </summary>
-public sealed class AlertIntake(AlertSelection selection, SeenAlerts seen, RemediationMetrics metrics)
+public sealed class AlertIntake(AlertSelection selection, SeenAlerts seen, RemediationMetrics metrics, Func<int>? hourlyRemaining = null)
 {
+    private const int MaxWaiting = 10_000;
+
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _waitingForBudget = new(StringComparer.Ordinal);
+
     public const string WebhookSource = "alertmanager";
     public const string PullSource = "alertmanager_pull";
 
@@ -21,6 +27,12 @@ public sealed class AlertIntake(AlertSelection selection, SeenAlerts seen, Remed
         foreach (var alert in alerts)
         {
             string? why = selection.WhyIgnored(alert);
+            if (why is null && StillWaiting(alert.IdempotencyKey))
+            {
+                metrics.RecordAlert(source, "deferred");
+                ignored.Add(new IgnoredAlert(alert.Fingerprint, "waiting for room in the hourly deletion budget"));
+                continue;
+            }
             if (why is null && !seen.TryAdd(alert.IdempotencyKey))
             {
                 metrics.RecordAlert(source, "repeated");
@@ -40,8 +52,29 @@ public sealed class AlertIntake(AlertSelection selection, SeenAlerts seen, Remed
     {
         for (int i = 0; i < batch.Alerts.Count && i < responses.Count; i++)
         {
-            if (responses[i].Results.Any(r => r.Blockers.Any(b => b is RefusalReasons.MaxDeletes or RefusalReasons.MaxDeletesPerHour)))
-                seen.Forget(batch.Alerts[i].IdempotencyKey);
+            var blockers = responses[i].Results.SelectMany(r => r.Blockers).ToHashSet(StringComparer.Ordinal);
+            if (!blockers.Contains(RefusalReasons.MaxDeletes) && !blockers.Contains(RefusalReasons.MaxDeletesPerHour)) continue;
+            string key = batch.Alerts[i].IdempotencyKey;
+            seen.Forget(key);
+            if (blockers.Contains(RefusalReasons.MaxDeletesPerHour))
+            {
+                lock (_gate)
+                {
+                    if (_waitingForBudget.Count < MaxWaiting) _waitingForBudget.Add(key);
+                }
+            }
+        }
+    }
+
+    /// <summary>True while a key waits for the hourly budget and it has no room yet; false (and no longer waiting) once it has.</summary>
+    private bool StillWaiting(string key)
+    {
+        lock (_gate)
+        {
+            if (!_waitingForBudget.Contains(key)) return false;
+            if (hourlyRemaining is not null && hourlyRemaining() == 0) return true;
+            _waitingForBudget.Remove(key);
+            return false;
         }
     }
 

@@ -71,7 +71,7 @@ internal static partial class ServeCommand
             budget = new HourlyDeletionBudget(options.MaxDeletesPerHour, options.DeletionBudgetFile, TimeProvider.System);
             var intake = new AlertIntake(
                 new AlertSelection(options.RemediationAlerts, InstanceMatcher.ForThisHost(ListenPorts(options), options.RemediationInstances)),
-                new SeenAlerts(TimeProvider.System), remediationMetrics);
+                new SeenAlerts(TimeProvider.System), remediationMetrics, budget.Remaining);
             builder.Services.AddSingleton(remediationMetrics);
             builder.Services.AddSingleton(intake);
             builder.Services.AddSingleton(new RemediationPolicy(options.MaxDeletes, options.DetachBridged, options.ReleaseNetns));

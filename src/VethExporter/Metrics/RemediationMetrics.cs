@@ -22,7 +22,7 @@ public sealed class RemediationMetrics
         foreach (var action in new[] { RemediationActions.Delete, RemediationActions.DetachDelete, RemediationActions.ReleaseNetns })
             _actions.WithLabels(action, RemediationResults.Failed).IncTo(0);
         _alerts = factory.CreateCounter("veth_remediation_alerts_total",
-            "Firing alerts received by source (webhook, alertmanager_pull) and outcome (acted_on, ignored, repeated: already acted on).",
+            "Firing alerts received by source (alertmanager: webhook, alertmanager_pull) and outcome (acted_on, ignored, repeated: already acted on, deferred: waiting for the hourly budget).",
             ["source", "outcome"]);
         _hourlyBudget = factory.CreateGauge("veth_remediation_hourly_budget_remaining",
             "Deletions left in the node's --remediation.max-deletes-per-hour budget over the trailing hour, as of the last remediation.");

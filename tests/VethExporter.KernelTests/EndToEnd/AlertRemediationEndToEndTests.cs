@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using VethExporter.KernelTests.Support;
 using Xunit.Abstractions;
@@ -41,7 +40,7 @@ public sealed partial class AlertRemediationEndToEndTests(ITestOutputHelper outp
               - job_name: veth-exporter
                 static_configs:
                   - targets: ['127.0.0.1:{{exporter.Port}}']
-            """, new Dictionary<string, string> { ["rules.yml"] = FastRules() });
+            """, new Dictionary<string, string> { ["rules.yml"] = ShippedFiles.FastRules() });
         string diagnostics() => $"\n--- exporter\n{exporter.Log}\n--- alertmanager\n{alertmanager.Log}\n--- prometheus\n{prometheus.Log}";
 
         Assert.True(await Eventually.TrueAsync(() => prometheus.TargetHealthAsync().Result.SequenceEqual(["up"]), TimeSpan.FromSeconds(30)),
@@ -52,25 +51,25 @@ public sealed partial class AlertRemediationEndToEndTests(ITestOutputHelper outp
 
         scenario.CreateLeaks();
         var started = DateTime.UtcNow;
-        await WaitAsync("the leaks to show in Prometheus", async () =>
+        await Eventually.AssertAsync("the leaks to show in Prometheus", async () =>
             await prometheus.ValueAsync("sum(veth_orphaned_interfaces{bridge=\"none\", reason=\"pinned_no_process\"})") == LeakScenario.Leaks.Length,
             TimeSpan.FromSeconds(30), diagnostics);
 
         // The test copy of the rules counts orphans older than 60s: the alert fires a minute after the leaks.
-        await WaitAsync($"{Alert}{{bridge=\"none\"}} to fire", async () =>
+        await Eventually.AssertAsync($"{Alert}{{bridge=\"none\"}} to fire", async () =>
             await prometheus.ValueAsync($"max_over_time(ALERTS{{alertname=\"{Alert}\", alertstate=\"firing\", bridge=\"none\"}}[10m])") == 1,
             TimeSpan.FromSeconds(150), diagnostics);
         output.WriteLine($"fired after {(DateTime.UtcNow - started).TotalSeconds:F0}s");
 
-        await WaitAsync("the webhook to delete the unbridged leaks", () =>
+        await Eventually.AssertAsync("the webhook to delete the unbridged leaks", () =>
             Task.FromResult(LeakScenario.Leaks.All(l => !scenario.LinkExists(l))), TimeSpan.FromSeconds(60), diagnostics);
         // Series of a bridge without veths vanish, hence "or vector(0)"; the bridged leak is the one orphan left.
-        await WaitAsync("veth_orphaned_interfaces to drop to the bridged leak alone", async () =>
+        await Eventually.AssertAsync("veth_orphaned_interfaces to drop to the bridged leak alone", async () =>
             await prometheus.ValueAsync("sum(veth_orphaned_interfaces{bridge=\"none\"}) or vector(0)") == 0
             && await prometheus.ValueAsync("sum(veth_orphaned_interfaces)") == 1, TimeSpan.FromSeconds(30), diagnostics);
-        await WaitAsync($"{Alert}{{bridge=\"none\"}} to resolve in Prometheus", async () =>
+        await Eventually.AssertAsync($"{Alert}{{bridge=\"none\"}} to resolve in Prometheus", async () =>
             !(await prometheus.AlertsAsync()).Any(a => a.Name == Alert && a.Label("bridge") == "none"), TimeSpan.FromSeconds(30), diagnostics);
-        await WaitAsync($"{Alert}{{bridge=\"none\"}} to resolve in Alertmanager", async () =>
+        await Eventually.AssertAsync($"{Alert}{{bridge=\"none\"}} to resolve in Alertmanager", async () =>
             !(await alertmanager.ActiveAlertsAsync()).Any(a => a["alertname"] == Alert && a.GetValueOrDefault("bridge") == "none"),
             TimeSpan.FromSeconds(60), diagnostics);
         output.WriteLine($"resolved after {(DateTime.UtcNow - started).TotalSeconds:F0}s");
@@ -78,7 +77,7 @@ public sealed partial class AlertRemediationEndToEndTests(ITestOutputHelper outp
         // The bridged leak is still there, still alerting, and was refused for being a bridge port.
         Assert.True(scenario.LinkExists(LeakScenario.BridgedLeak), "the bridged leak was deleted");
         Assert.Contains(await prometheus.AlertsAsync(), a => a.Name == Alert && a.Label("bridge") == LeakScenario.Bridge && a.State == "firing");
-        var audit = AuditLines(exporter);
+        var audit = AuditTrail.Read(exporter.AuditFile);
         foreach (var leak in LeakScenario.Leaks)
             Assert.Contains(audit, a => a.Name == leak && a.Source == "alertmanager" && a.Result == "deleted" && !a.DryRun);
         Assert.Contains(audit, a => a.Name == LeakScenario.BridgedLeak && a.Source == "alertmanager" && a.Result == "refused" && a.Blockers.Contains("bridge_port"));
@@ -99,61 +98,15 @@ public sealed partial class AlertRemediationEndToEndTests(ITestOutputHelper outp
         Assert.True(sent > 100 && sent - received <= 1, $"continuous ping between the live containers lost packets:\n{ping.Output}");
     }
 
-    /// <summary>
-    /// The shipped rules with test-only timing: every <c>for:</c> becomes 1s, and the recording rule behind
-    /// VethOrphansAccumulating counts orphans older than 60s (the smallest age bucket) instead of one hour.
-    /// Everything else, the alert's expression and labels included, is the shipped file.
-    /// </summary>
-    private static string FastRules()
-    {
-        string rules = File.ReadAllText(Repository.Path("alerts", "veth-exporter.rules.yml"));
-        int fors = ForClause().Count(rules);
-        Assert.True(fors > 0, "no for: clauses in the shipped rules");
-        rules = ForClause().Replace(rules, "${1}for: 1s");
-        return ReplaceOnce(rules, "le=~\"3600(\\\\.0)?\"", "le=~\"60(\\\\.0)?\"");
-    }
-
     /// <summary>The shipped example configuration, pointed at this exporter and this token file, with 1s grouping.</summary>
     private static string AlertmanagerConfiguration(ServedExporter exporter)
     {
         string config = File.ReadAllText(Repository.Path("deploy", "alertmanager", "alertmanager.yml"));
-        config = ReplaceOnce(config, "http://node-a.example.internal:9814/", $"http://127.0.0.1:{exporter.Port}/");
-        config = ReplaceOnce(config, "credentials_file: /etc/alertmanager/veth-exporter-token", $"credentials_file: {Path.Combine(exporter.Directory, "token")}");
-        config = ReplaceOnce(config, "group_wait: 30s", "group_wait: 1s");
-        return ReplaceOnce(config, "group_interval: 5m", "group_interval: 1s");
+        config = ShippedFiles.ReplaceOnce(config, "http://node-a.example.internal:9814/", $"http://127.0.0.1:{exporter.Port}/");
+        config = ShippedFiles.ReplaceOnce(config, "credentials_file: /etc/alertmanager/veth-exporter-token", $"credentials_file: {Path.Combine(exporter.Directory, "token")}");
+        config = ShippedFiles.ReplaceOnce(config, "group_wait: 30s", "group_wait: 1s");
+        return ShippedFiles.ReplaceOnce(config, "group_interval: 5m", "group_interval: 1s");
     }
-
-    private static string ReplaceOnce(string text, string from, string to)
-    {
-        int first = text.IndexOf(from, StringComparison.Ordinal);
-        Assert.True(first >= 0 && text.IndexOf(from, first + 1, StringComparison.Ordinal) < 0, $"expected exactly one \"{from}\"");
-        return string.Concat(text.AsSpan(0, first), to, text.AsSpan(first + from.Length));
-    }
-
-    private static async Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout, Func<string> diagnostics)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out after {timeout.TotalSeconds:F0}s waiting for {what}{diagnostics()}");
-            await Task.Delay(250);
-        }
-    }
-
-    private sealed record AuditLine(string Name, string Source, string Result, bool DryRun, IReadOnlyList<string> Blockers);
-
-    private static List<AuditLine> AuditLines(ServedExporter exporter) =>
-        File.ReadAllLines(exporter.AuditFile).Where(l => l.Length > 0).Select(l =>
-        {
-            using var document = JsonDocument.Parse(l);
-            var root = document.RootElement;
-            return new AuditLine(root.GetProperty("interface").GetProperty("name").GetString()!, root.GetProperty("source").GetString()!,
-                root.GetProperty("result").GetString()!, root.GetProperty("dryRun").GetBoolean(),
-                root.GetProperty("blockers").EnumerateArray().Select(b => b.GetString()!).ToList());
-        }).ToList();
-
-    [GeneratedRegex(@"^(\s*)for: \S+$", RegexOptions.Multiline)]
-    private static partial Regex ForClause();
 
     [GeneratedRegex(@"(?<sent>\d+) packets transmitted, (?<received>\d+) received")]
     private static partial Regex PingStatistics();

@@ -13,4 +13,15 @@ public static class Eventually
         }
         return condition();
     }
+
+    /// <summary>Waits for an asynchronous condition; fails with the diagnostics when it never holds.</summary>
+    public static async Task AssertAsync(string what, Func<Task<bool>> condition, TimeSpan timeout, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out after {timeout.TotalSeconds:F0}s waiting for {what}{diagnostics()}");
+            await Task.Delay(250);
+        }
+    }
 }

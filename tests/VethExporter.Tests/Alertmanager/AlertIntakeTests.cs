@@ -10,9 +10,12 @@ public class AlertIntakeTests
     private static readonly FiringAlert Ours = new("fp-ours", DateTimeOffset.UnixEpoch, "VethOrphansAccumulating", "127.0.0.1:9814", "cni0", null, null);
     private static readonly FiringAlert Theirs = Ours with { Fingerprint = "fp-theirs", Instance = "192.0.2.7:9814" };
 
-    private static AlertIntake Intake() => new(
+    private static AlertIntake Intake(Func<int>? hourlyRemaining = null) => new(
         new AlertSelection(["VethOrphansAccumulating"], new InstanceMatcher(new HashSet<string> { "127.0.0.1" }, new HashSet<int> { 9814 })),
-        new SeenAlerts(new FakeTimeProvider()), new RemediationMetrics(Prometheus.Metrics.NewCustomRegistry()));
+        new SeenAlerts(new FakeTimeProvider()), new RemediationMetrics(Prometheus.Metrics.NewCustomRegistry()), hourlyRemaining);
+
+    private static RemediationResponse RefusedFor(string blocker) => new("r1", false,
+        [new InterfaceResult("veth1", RemediationResults.Refused, RemediationActions.None, 7, "cni0", "orphan", "pinned_no_process", [blocker], null)]);
 
     [Fact]
     public void One_batch_per_notification_with_the_alerts_of_this_exporter_each_taken_once()
@@ -39,8 +42,7 @@ public class AlertIntakeTests
     {
         var intake = Intake();
         var batch = intake.Take([Ours], AlertIntake.WebhookSource, dryRun: false);
-        var refused = new InterfaceResult("veth1", RemediationResults.Refused, RemediationActions.None, 7, "cni0", "orphan", "pinned_no_process", [blocker], null);
-        intake.Settle(batch, [new RemediationResponse("r1", false, [refused])]);
+        intake.Settle(batch, [RefusedFor(blocker)]);
 
         Assert.Equal(again, intake.Take([Ours], AlertIntake.WebhookSource, dryRun: false).Work.Count == 1);
     }
@@ -51,5 +53,20 @@ public class AlertIntakeTests
         var intake = Intake();
         intake.Abandon(intake.Take([Ours], AlertIntake.WebhookSource, dryRun: false));
         Assert.Single(intake.Take([Ours], AlertIntake.WebhookSource, dryRun: false).Work);
+    }
+
+    [Fact]
+    public void An_alert_refused_for_the_hourly_budget_waits_until_the_budget_has_room()
+    {
+        int remaining = 0;
+        var intake = Intake(() => remaining);
+        intake.Settle(intake.Take([Ours], AlertIntake.PullSource, dryRun: false), [RefusedFor(RefusalReasons.MaxDeletesPerHour)]);
+
+        var waiting = intake.Take([Ours], AlertIntake.PullSource, dryRun: false);
+        Assert.Empty(waiting.Work);
+        Assert.Contains("hourly deletion budget", Assert.Single(waiting.Ignored).Why);
+
+        remaining = 1;
+        Assert.Single(intake.Take([Ours], AlertIntake.PullSource, dryRun: false).Work);
     }
 }
