@@ -206,6 +206,78 @@ public sealed partial class ManifestTests
     }
 
     [Fact]
+    public void The_pull_variant_differs_from_the_remediation_variant_only_in_how_alerts_reach_it()
+    {
+        var push = DaemonSet(true);
+        var pull = Yaml.Load(Deploy("remediation", "daemonset-pull.yaml"));
+        var secret = Yaml.Load(Deploy("remediation", "alertmanager-secret.yaml"));
+        var container = Container(pull);
+        var args = container.Texts("args");
+
+        Assert.DoesNotContain(args, a => a.StartsWith("--remediation.token-file", StringComparison.Ordinal));
+        Assert.Contains("--remediation.alertmanager.dry-run", args);
+        Assert.Contains("--remediation.instance=$(NODE_NAME)", args);
+        var env = Assert.Single(container.Items("env"));
+        Assert.Equal("NODE_NAME", env.Text("name"));
+        Assert.Equal("spec.nodeName", env.Text("valueFrom", "fieldRef", "fieldPath"));
+
+        string tokenArg = Assert.Single(args, a => a.StartsWith("--remediation.alertmanager.bearer-token-file=", StringComparison.Ordinal));
+        string tokenFile = tokenArg[(tokenArg.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        var mount = Assert.Single(container.Items("volumeMounts"), m => m.Text("mountPath") == Path.GetDirectoryName(tokenFile));
+        Assert.Equal("true", mount.Text("readOnly"));
+        var volume = Assert.Single(pull.Items("spec", "template", "spec", "volumes"), v => v.Text("name") == mount.Text("name"));
+        Assert.Equal(secret.Text("metadata", "name"), volume.Text("secret", "secretName"));
+        var item = Assert.Single(volume.Items("secret", "items"));
+        Assert.Equal(Path.GetFileName(tokenFile), item.Text("path"));
+        Assert.True(secret.Map("stringData").ContainsKey(item.Text("key")!), "the Secret has no such key");
+        Assert.Contains("REPLACE-ME", secret.Text("stringData", "token"), StringComparison.Ordinal);
+
+        // Everything else is the remediation DaemonSet: take the pull-mode parts out and the token in.
+        var pushContainer = Container(push);
+        string pushToken = Assert.Single(pushContainer.Texts("args"), a => a.StartsWith("--remediation.token-file=", StringComparison.Ordinal));
+        var pushMount = Assert.Single(pushContainer.Items("volumeMounts"), m => m.Text("name") == "token");
+        var pushVolume = Assert.Single(push.Items("spec", "template", "spec", "volumes"), v => v.Text("name") == "token");
+        foreach (var arg in args.Where(a => a.StartsWith("--remediation.alertmanager.", StringComparison.Ordinal) || a.StartsWith("--remediation.instance=", StringComparison.Ordinal)).ToList())
+            container.Items("args").Remove(arg);
+        container.Items("args").Add(pushToken);
+        container.Map().Remove("env");
+        container.Items("volumeMounts").Remove(mount);
+        container.Items("volumeMounts").Add(pushMount);
+        pull.Items("spec", "template", "spec", "volumes").Remove(volume);
+        pull.Items("spec", "template", "spec", "volumes").Add(pushVolume);
+        Assert.Null(Yaml.Difference(push, pull));
+    }
+
+    [Fact]
+    public void The_pull_variant_polls_alertmanager_in_dry_run_without_inbound_endpoints()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.File("token"), "t");
+        var args = Container(Yaml.Load(Deploy("remediation", "daemonset-pull.yaml"))).Texts("args")
+            .Select(a => a.StartsWith("--remediation.alertmanager.bearer-token-file=", StringComparison.Ordinal)
+                ? $"--remediation.alertmanager.bearer-token-file={directory.File("token")}" : a)
+            .ToList();
+        var options = ExporterOptions.From(CommandLine.Parse(args, Flags.All), _ => null);
+        Assert.Null(options.TokenFile);
+        Assert.True(options.RemediationEnabled);
+        var pull = Assert.IsType<AlertmanagerPullOptions>(options.AlertmanagerPull);
+        Assert.True(pull.DryRun);
+        Assert.Equal(TimeSpan.FromSeconds(30), pull.Interval);
+        Assert.Equal(["VethOrphansAccumulating"], options.RemediationAlerts);
+    }
+
+    [Fact]
+    public void The_fleet_alertmanager_example_has_one_receiver_without_integrations_for_the_remediation_alert()
+    {
+        var config = Yaml.Load(Deploy("alertmanager", "alertmanager-fleet.yml"));
+        var route = Assert.Single(config.Items("route", "routes"), r => r.Texts("matchers").Contains("alertname = \"VethOrphansAccumulating\""));
+        Assert.Contains("instance", route.Texts("group_by"));
+        var receiver = Assert.Single(config.Items("receivers"), r => r.Text("name") == route.Text("receiver"));
+        Assert.Equal(["name"], receiver.Map().Keys.ToList());
+        Assert.Contains("amtool silence add alertname=VethOrphansAccumulating", File.ReadAllText(Deploy("alertmanager", "alertmanager-fleet.yml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_token_secret_is_a_documented_placeholder()
     {
         string text = File.ReadAllText(Deploy("remediation", "secret.yaml"));
