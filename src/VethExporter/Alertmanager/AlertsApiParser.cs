@@ -27,6 +27,7 @@ public static class AlertsApiParser
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Array) return AlertsApiResult.Fail("the answer must be a JSON array of alerts");
+            if (Remediation.DuplicateKeys.Find(root) is not null) return AlertsApiResult.Fail("a key is given more than once");
             if (root.GetArrayLength() > MaxAlerts) return AlertsApiResult.Fail($"more than {MaxAlerts} alerts");
             var active = new List<FiringAlert>();
             int muted = 0;

@@ -27,6 +27,7 @@ public static class WebhookPayloadParser
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return WebhookParseResult.Fail("the payload must be a JSON object");
+            if (Remediation.DuplicateKeys.Find(root) is { } repeated) return WebhookParseResult.Fail($"a key is given more than once ({repeated.Length} characters)");
             if (AlertJson.Text(root, "version") != "4") return WebhookParseResult.Fail("unsupported payload: \"version\" must be \"4\"");
             if (!root.TryGetProperty("alerts", out var alerts) || alerts.ValueKind != JsonValueKind.Array)
                 return WebhookParseResult.Fail("\"alerts\" must be an array");

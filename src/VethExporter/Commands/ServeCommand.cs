@@ -82,7 +82,7 @@ internal static partial class ServeCommand
 
             if (options.TokenFile is not null)
             {
-                var token = new BearerToken(options.TokenFile);
+                var token = new BearerToken(options.TokenFile, TimeProvider.System);
                 try
                 {
                     token.Load();
@@ -92,10 +92,15 @@ internal static partial class ServeCommand
                     throw new UsageException($"--remediation.token-file {options.TokenFile}: {e.Message}");
                 }
                 builder.Services.AddSingleton<WebhookBacklog>();
-                builder.Services.AddHostedService(sp => new WebhookWorker(
-                    sp.GetRequiredService<WebhookBacklog>(), sp.GetRequiredService<Remediator>(), intake));
+                builder.Services.AddHostedService(sp =>
+                {
+                    var remediator = sp.GetRequiredService<Remediator>();
+                    return new WebhookWorker(sp.GetRequiredService<WebhookBacklog>(), async (batch, stop) =>
+                        intake.Settle(batch, await remediator.RemediateBatchAsync(batch.Work, batch.Source, stop).ConfigureAwait(false)),
+                        intake, sp.GetRequiredService<ILoggerFactory>().CreateLogger<WebhookWorker>());
+                });
                 remediation = new RemediationEndpoints.Dependencies(token, new AuthThrottle(TimeProvider.System), remediationMetrics,
-                    null!, null!, intake, options.WebhookDryRun);
+                    null!, null!, intake, options.WebhookDryRun, null!);
             }
 
             if (options.AlertmanagerPull is { } pull)
@@ -132,6 +137,7 @@ internal static partial class ServeCommand
             {
                 Remediator = app.Services.GetRequiredService<Remediator>(),
                 Backlog = app.Services.GetRequiredService<WebhookBacklog>(),
+                Warnings = new TokenWarnings(app.Logger),
             });
             if (remediation.Token.IsGroupOrWorldReadable) LogTokenReadable(app.Logger, options.TokenFile!);
         }
@@ -147,8 +153,29 @@ internal static partial class ServeCommand
         string interval = PrometheusDuration.Format(options.ScanInterval);
         LogStarted(app.Logger, version, addresses, interval);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-        return 0;
+        return ExitCode(app);
     }
+
+    /// <summary>
+    /// A background service that died stops the host: that is a failure (exit 1, so that systemd's
+    /// Restart=on-failure and Kubernetes restart it), not a clean shutdown.
+    /// </summary>
+    private static int ExitCode(WebApplication app)
+    {
+        int code = 0;
+        foreach (var service in app.Services.GetServices<IHostedService>().OfType<BackgroundService>())
+        {
+            if (service.ExecuteTask is { IsFaulted: true } failed)
+            {
+                LogServiceFailed(app.Logger, service.GetType().Name, failed.Exception);
+                code = 1;
+            }
+        }
+        return code;
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Service} failed; exiting with status 1")]
+    private static partial void LogServiceFailed(ILogger logger, string service, Exception? exception);
 
     private static AuditLog OpenAudit(ExporterOptions options, ILoggerFactory loggers)
     {

@@ -71,11 +71,14 @@ public sealed class ExporterMetrics
         }
 
         var links = view.Scan.Inventory.Links;
+        // Names that do not decode can collide (both become U+FFFD): such series add up rather than fail the page.
         var ports = links.Where(l => l.Kind == "bridge")
-            .ToDictionary(b => new[] { b.Name }, b => (double)links.Count(l => l.MasterIndex == b.Index), LabelsComparer.Instance);
+            .GroupBy(b => new[] { b.Name }, LabelsComparer.Instance)
+            .ToDictionary(g => g.Key, g => (double)g.Sum(b => links.Count(l => l.MasterIndex == b.Index)), LabelsComparer.Instance);
         var leakRates = view.LeakRatePerHour.ToDictionary(e => new[] { e.Key }, e => e.Value, LabelsComparer.Instance);
         var details = _orphanDetails
-            ? verdicts.Where(v => v.IsOrphan).ToDictionary(v => new[] { v.Link.Name, BridgeLabel.Of(v.Bridge), v.Reason }, _ => 1.0, LabelsComparer.Instance)
+            ? verdicts.Where(v => v.IsOrphan).GroupBy(v => new[] { v.Link.Name, BridgeLabel.Of(v.Bridge), v.Reason }, LabelsComparer.Instance)
+                .ToDictionary(g => g.Key, g => (double)g.Count(), LabelsComparer.Instance)
             : new Dictionary<string[], double>(LabelsComparer.Instance);
         var ages = view.OrphanAges.GroupBy(a => a.Bridge)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<double>)g.Select(a => a.AgeSeconds).ToList());

@@ -16,7 +16,9 @@ public static class RemediationPlanner
         DeletionAllowance? allowance = null, IReadOnlySet<string>? alreadyDecided = null)
     {
         allowance ??= new DeletionAllowance(policy.MaxDeletes, int.MaxValue);
-        var byName = verdicts.ToDictionary(v => v.Link.Name, StringComparer.Ordinal);
+        // A name shared by several links (names that do not decode all read as U+FFFD) addresses none of them.
+        var byName = verdicts.GroupBy(v => v.Link.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        bool Ambiguous(string name) => name.Contains('\uFFFD', StringComparison.Ordinal) || byName[name].Count > 1;
         var items = new List<PlannedItem>();
         IEnumerable<(string Name, VethVerdict? Verdict)> scope = request.All
             ? verdicts.Where(v => v.IsOrphan)
@@ -24,7 +26,7 @@ public static class RemediationPlanner
                 .Where(v => request.Reason is null || v.Reason == request.Reason)
                 .OrderBy(v => v.Link.Name, StringComparer.Ordinal)
                 .Select(v => (v.Link.Name, (VethVerdict?)v))
-            : request.Interfaces.Distinct(StringComparer.Ordinal).Select(name => (name, byName.GetValueOrDefault(name)));
+            : request.Interfaces.Distinct(StringComparer.Ordinal).Select(name => (name, byName.GetValueOrDefault(name)?[0]));
 
         int deletions = 0;
         foreach (var (name, verdict) in scope)
@@ -33,6 +35,11 @@ public static class RemediationPlanner
             if (verdict is null)
             {
                 items.Add(new PlannedItem(name, null, RemediationResults.NotFound, RemediationActions.None, []));
+                continue;
+            }
+            if (Ambiguous(name))
+            {
+                items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [RefusalReasons.AmbiguousName]));
                 continue;
             }
             if (!verdict.IsOrphan)

@@ -4,8 +4,9 @@ namespace VethExporter.Remediation;
 
 /// <summary>
 /// Parses the body of POST /api/v1/remediate strictly: <c>{"interfaces":["veth…"],"dryRun":true}</c> or
-/// <c>{"all":true,"bridge":"docker0","dryRun":false}</c>. Unknown fields, wrong types, deep nesting,
-/// oversized lists and names the kernel could not have given an interface are all rejected whole.
+/// <c>{"all":true,"bridge":"docker0","dryRun":false}</c>. Unknown fields, repeated keys, wrong types, deep
+/// nesting, oversized lists and names the kernel could not have given an interface are all rejected
+/// whole, and so is a body without <c>dryRun</c>: whether it deletes is always said, never assumed.
 /// </summary>
 public static class RemediationRequestParser
 {
@@ -29,9 +30,11 @@ public static class RemediationRequestParser
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return RequestParseResult.Fail("the body must be a JSON object");
+            if (DuplicateKeys.Find(root) is { } repeated) return RequestParseResult.Fail($"\"{Printable(repeated)}\" is given more than once");
 
             List<string>? interfaces = null;
-            bool all = false, dryRun = false;
+            bool all = false;
+            bool? dryRun = null;
             string? bridge = null, reason = null;
             foreach (var property in root.EnumerateObject())
             {
@@ -53,7 +56,8 @@ public static class RemediationRequestParser
                         if (!TryBool(property.Value, out all)) return RequestParseResult.Fail("\"all\" must be true or false");
                         break;
                     case "dryRun":
-                        if (!TryBool(property.Value, out dryRun)) return RequestParseResult.Fail("\"dryRun\" must be true or false");
+                        if (!TryBool(property.Value, out bool dry)) return RequestParseResult.Fail("\"dryRun\" must be true or false");
+                        dryRun = dry;
                         break;
                     case "bridge":
                         if (property.Value.ValueKind != JsonValueKind.String || !InterfaceName.IsValid(property.Value.GetString()) && property.Value.GetString() != "none")
@@ -73,7 +77,8 @@ public static class RemediationRequestParser
             if (interfaces is { Count: > 0 } && all) return RequestParseResult.Fail("give either \"interfaces\" or \"all\", not both");
             if (interfaces is not { Count: > 0 } && !all) return RequestParseResult.Fail("nothing to do: give \"interfaces\" or \"all\": true");
             if (!all && (bridge is not null || reason is not null)) return RequestParseResult.Fail("\"bridge\" and \"reason\" narrow \"all\": true");
-            return new RequestParseResult(new RemediationRequest(interfaces ?? [], all, bridge, reason, dryRun), null);
+            if (dryRun is not bool isDryRun) return RequestParseResult.Fail("\"dryRun\" is required: true to see what would go, false to delete");
+            return new RequestParseResult(new RemediationRequest(interfaces ?? [], all, bridge, reason, isDryRun), null);
         }
     }
 

@@ -26,4 +26,7 @@ public static class RefusalReasons
     public const string MaxDeletes = "max_deletes";
     public const string MaxDeletesPerHour = "max_deletes_per_hour";
     public const string IdentityChanged = "identity_changed";
+
+    /// <summary>The name does not pick out one link: it is shared, or does not decode.</summary>
+    public const string AmbiguousName = "ambiguous_name";
 }

@@ -10,7 +10,7 @@ namespace VethExporter.Web;
 
 /// <summary>
 /// POST /api/v1/remediate and /api/v1/alertmanager, mapped only when a token file is configured.
-/// Every answer before the work starts (401, 400, 413) leaves the host untouched.
+/// Every answer before the work starts (401, 400, 413, 415, 503) leaves the host untouched.
 /// </summary>
 internal static class RemediationEndpoints
 {
@@ -24,7 +24,8 @@ internal static class RemediationEndpoints
         Remediator Remediator,
         WebhookBacklog Backlog,
         AlertIntake Intake,
-        bool WebhookDryRun);
+        bool WebhookDryRun,
+        TokenWarnings Warnings);
 
     public static void Map(WebApplication app, Dependencies d)
     {
@@ -70,22 +71,45 @@ internal static class RemediationEndpoints
         }));
     }
 
-    /// <summary>The body of an authenticated request within the limit; otherwise answers 401 or 413 and returns null.</summary>
+    /// <summary>
+    /// The body of an authenticated JSON request within the limit; otherwise answers 503 (no usable token
+    /// configured), 401, 415 or 413 and returns null. A client that failed too often waits before any
+    /// answer, a correct token included.
+    /// </summary>
     private static async Task<byte[]?> AuthorizedBodyAsync(HttpContext context, Dependencies d, int limit)
     {
-        if (!d.Token.Matches(BearerToken.FromHeader(context.Request.Headers.Authorization)))
+        string client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var check = d.Token.Check(BearerToken.FromHeader(context.Request.Headers.Authorization), out string? problem);
+        if (check == TokenCheck.Unavailable)
+        {
+            d.Warnings.Report(problem);
+            await ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "remediation is unavailable: the exporter has no usable token (see its log)").ConfigureAwait(false);
+            return null;
+        }
+        d.Warnings.Report(null);
+        var delay = check == TokenCheck.Match ? d.Throttle.DelayFor(client) : d.Throttle.RecordFailure(client);
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+        if (check != TokenCheck.Match)
         {
             d.Metrics.AuthFailures.Inc();
-            var delay = d.Throttle.RecordFailure();
-            if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await ErrorAsync(context, StatusCodes.Status401Unauthorized, "missing or wrong bearer token").ConfigureAwait(false);
+            return null;
+        }
+        if (!IsJson(context.Request.ContentType))
+        {
+            await ErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, "the body must be sent as Content-Type: application/json").ConfigureAwait(false);
             return null;
         }
         var body = await RequestBody.ReadAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
         if (body is null) await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body is larger than {limit} bytes").ConfigureAwait(false);
         return body;
     }
+
+    private static bool IsJson(string? contentType) =>
+        System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && string.Equals(media.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)
+        && (media.CharSet is null || string.Equals(media.CharSet, "utf-8", StringComparison.OrdinalIgnoreCase));
 
     private static async Task ErrorAsync(HttpContext context, int status, string error)
     {

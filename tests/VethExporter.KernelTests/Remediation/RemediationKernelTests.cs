@@ -70,7 +70,7 @@ public class RemediationKernelTests
         Assert.Equal("would_delete", dry["vethorph1"].GetProperty("result").GetString());
         Assert.Equal(before, host.Links());
 
-        var results = await RemediateAsync(served, """{"all":true}""");
+        var results = await RemediateAsync(served, """{"all":true,"dryRun":false}""");
 
         Assert.Equal("deleted", results["vethorph1"].GetProperty("result").GetString());
         Assert.Equal("deleted", results["vethorph2"].GetProperty("result").GetString());
@@ -98,7 +98,7 @@ public class RemediationKernelTests
         await using var served = await ServedExporter.StartAsync(host);
         await WaitUntilDeletable(served, "vethorph1");
 
-        var results = await RemediateAsync(served, """{"interfaces":["vethlivec1","vethdecoy","nosuchveth","vethorph1"]}""");
+        var results = await RemediateAsync(served, """{"interfaces":["vethlivec1","vethdecoy","nosuchveth","vethorph1"],"dryRun":false}""");
 
         Assert.Equal("refused", results["vethlivec1"].GetProperty("result").GetString());
         Assert.Equal(["not_orphan"], results["vethlivec1"].GetProperty("blockers").EnumerateArray().Select(b => b.GetString()));
@@ -118,7 +118,7 @@ public class RemediationKernelTests
         await using var served = await ServedExporter.StartAsync(host);
         await WaitUntilDeletable(served, "vethorph1");
         var before = host.Links();
-        const string all = """{"all":true}""";
+        const string all = """{"all":true,"dryRun":false}""";
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await served.PostAsync("/api/v1/remediate", all, token: null)).StatusCode);
         var wrong = await served.PostAsync("/api/v1/remediate", all, token: "not-the-token");
@@ -130,10 +130,69 @@ public class RemediationKernelTests
         Assert.Equal(HttpStatusCode.BadRequest, (await served.PostAsync("/api/v1/remediate", """{"all":"yes"}""")).StatusCode);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await served.PostAsync("/api/v1/remediate", "{\"interfaces\":[\"" + new string('a', 70_000) + "\"]}")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await served.PostAsync("/api/v1/alertmanager", """{"version":"4","alerts":"x"}""")).StatusCode);
+        // A repeated key is no licence: either value would be a guess.
+        Assert.Equal(HttpStatusCode.BadRequest, (await served.PostAsync("/api/v1/remediate", """{"all":true,"dryRun":true,"dryRun":false}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await served.PostAsync("/api/v1/remediate", """{"all":true}""")).StatusCode);
+        using (var form = new HttpRequestMessage(HttpMethod.Post, "/api/v1/remediate") { Content = new StringContent(all, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded") })
+        {
+            form.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServedExporter.Token);
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await served.Http.SendAsync(form)).StatusCode);
+        }
 
         Assert.Equal(before, host.Links());
         Assert.Equal(3, await served.SampleAsync("veth_remediation_auth_failures_total"));
         Assert.DoesNotContain(ServedExporter.Token, served.Log);
+    }
+
+    [SkippableFact]
+    public async Task A_token_file_that_goes_away_or_back_to_the_placeholder_lets_nobody_in()
+    {
+        using var host = new FakeHost();
+        BuildMixedHost(host);
+        await using var served = await ServedExporter.StartAsync(host);
+        await WaitUntilDeletable(served, "vethorph1");
+        var before = host.Links();
+        string tokenFile = Path.Combine(served.Directory, "token");
+        const string all = """{"all":true,"dryRun":false}""";
+
+        File.Delete(tokenFile);
+        await Task.Delay(1100);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await served.PostAsync("/api/v1/remediate", all)).StatusCode);
+        File.WriteAllText(tokenFile, "REPLACE-ME-WITH-A-RANDOM-TOKEN\n");
+        await Task.Delay(1100);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await served.PostAsync("/api/v1/remediate", all)).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await served.PostAsync("/api/v1/remediate", all, token: "REPLACE-ME-WITH-A-RANDOM-TOKEN")).StatusCode);
+        Assert.Equal(before, host.Links());
+        Assert.Contains("remediation endpoints refuse every request (503)", served.Log);
+
+        // A new token of the right kind works at once, without a restart.
+        File.WriteAllText(tokenFile, "rotated-token-0123456789\n");
+        await Task.Delay(1100);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await served.PostAsync("/api/v1/remediate", """{"all":true,"dryRun":true}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await served.PostAsync("/api/v1/remediate", """{"all":true,"dryRun":true}""", token: "rotated-token-0123456789")).StatusCode);
+        Assert.Equal(before, host.Links());
+    }
+
+    [SkippableTheory]
+    [InlineData("REPLACE-ME-WITH-A-RANDOM-TOKEN", "placeholder")]
+    [InlineData("short-token", "shorter than 16 bytes")]
+    public void Serve_refuses_to_start_with_an_unusable_token(string content, string why)
+    {
+        using var host = new FakeHost();
+        string directory = Directory.CreateTempSubdirectory("vxt-token-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "token"), content + "\n");
+            var (code, _, error) = Exporter.Run(["serve", "--netns", host.NetnsPath, "--web.listen-address", "127.0.0.1:0",
+                "--state.file", Path.Combine(directory, "state.json"), "--remediation.audit-file", Path.Combine(directory, "audit.log"),
+                "--remediation.token-file", Path.Combine(directory, "token")]);
+            Assert.Equal(2, code);
+            Assert.Contains(why, error);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [SkippableFact]
@@ -142,7 +201,7 @@ public class RemediationKernelTests
         using var host = new FakeHost();
         string directory = Directory.CreateTempSubdirectory("vxt-serve-").FullName;
         await using var served = await ServedExporter.StartAsync(host, directory, withToken: false);
-        Assert.Equal(HttpStatusCode.NotFound, (await served.PostAsync("/api/v1/remediate", """{"all":true}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await served.PostAsync("/api/v1/remediate", """{"all":true,"dryRun":false}""")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await served.PostAsync("/api/v1/alertmanager", "{}")).StatusCode);
     }
 
@@ -155,7 +214,7 @@ public class RemediationKernelTests
         await using var served = await ServedExporter.StartAsync(host, null, "--remediation.min-age", "1h");
         await served.WaitForSampleAsync("veth_orphans_detected_total{bridge=\"none\",reason=\"pinned_no_process\"}", 1);
 
-        var results = await RemediateAsync(served, """{"interfaces":["vethyoung"]}""");
+        var results = await RemediateAsync(served, """{"interfaces":["vethyoung"],"dryRun":false}""");
 
         Assert.Equal("refused", results["vethyoung"].GetProperty("result").GetString());
         Assert.Equal(["too_young"], results["vethyoung"].GetProperty("blockers").EnumerateArray().Select(b => b.GetString()));
@@ -173,7 +232,7 @@ public class RemediationKernelTests
         await WaitUntilDeletable(served, names);
 
         var requests = Enumerable.Range(0, 24).Select(i => served.PostAsync("/api/v1/remediate",
-            i % 3 == 0 ? """{"all":true}""" : $$"""{"interfaces":["{{names[i % names.Length]}}","{{names[(i + 1) % names.Length]}}"]}"""));
+            i % 3 == 0 ? """{"all":true,"dryRun":false}""" : $$"""{"interfaces":["{{names[i % names.Length]}}","{{names[(i + 1) % names.Length]}}"],"dryRun":false}"""));
         var scrapes = Enumerable.Range(0, 24).Select(_ => served.Http.GetAsync("/metrics"));
         var responses = await Task.WhenAll(requests);
         await Task.WhenAll(scrapes);
@@ -205,7 +264,7 @@ public class RemediationKernelTests
         await using var served = await ServedExporter.StartAsync(host, null, "--remediation.release-netns");
         await WaitUntilDeletable(served, "vethrel1", "vethrel2");
 
-        var results = await RemediateAsync(served, """{"all":true}""");
+        var results = await RemediateAsync(served, """{"all":true,"dryRun":false}""");
 
         Assert.Equal("release_netns", results["vethrel1"].GetProperty("action").GetString());
         Assert.Equal("deleted", results["vethrel1"].GetProperty("result").GetString());
@@ -229,7 +288,7 @@ public class RemediationKernelTests
         await using var served = await ServedExporter.StartAsync(host, null, "--remediation.detach-bridged");
         await WaitUntilDeletable(served, other);
 
-        var results = await RemediateAsync(served, """{"all":true,"bridge":"br0"}""");
+        var results = await RemediateAsync(served, """{"all":true,"bridge":"br0","dryRun":false}""");
 
         Assert.Equal(["bridge_mac_source"], results[source].GetProperty("blockers").EnumerateArray().Select(b => b.GetString()));
         Assert.Equal("detach_delete", results[other].GetProperty("action").GetString());

@@ -54,6 +54,16 @@ public class WebhookPayloadParserTests
     }
 
     [Theory]
+    [InlineData("""{"version":"4","version":"4","alerts":[]}""")]
+    [InlineData("""{"version":"4","alerts":[{"status":"firing","labels":{"instance":"10.0.0.5:9814","instance":"127.0.0.1:9814"},"fingerprint":"f","startsAt":"2026-01-01T00:00:00Z"}]}""")]
+    public void A_repeated_key_rejects_the_payload_whole(string body)
+    {
+        var result = WebhookPayloadParser.Parse(Encoding.UTF8.GetBytes(body));
+        Assert.Contains("more than once", result.Error);
+        Assert.Empty(result.Firing);
+    }
+
+    [Theory]
     [InlineData(null, false)]
     [InlineData("", false)]
     [InlineData("localhost:9814", true)]

@@ -71,6 +71,23 @@ public class RemediationPlannerTests
         Assert.True(Assert.Single(items, i => i.Interface == "vethleak2").Go);
     }
 
+    [Fact]
+    public void Names_that_do_not_pick_out_one_link_are_refused_and_never_crash_the_planner()
+    {
+        var twins = new InventoryBuilder()
+            .Veth("veth\uFFFD", 1).Veth("veth\uFFFD", 2).Namespace(1, pins: ["/run/netns/a"]).Namespace(2, pins: ["/run/netns/b"])
+            .Veth("vethgood", 3).Namespace(3, pins: ["/run/netns/c"])
+            .Build();
+        var verdicts = Classifier.Classify(twins, ClassificationPolicy.Default);
+
+        var all = RemediationPlanner.Plan(verdicts, new RemediationRequest([], true, null, null, false), Policy);
+        Assert.Equal(2, all.Count(i => i.Interface == "veth\uFFFD" && i.Blockers.SequenceEqual([RefusalReasons.AmbiguousName])));
+        Assert.True(Assert.Single(all, i => i.Interface == "vethgood").Go);
+
+        var named = RemediationPlanner.Plan(verdicts, RemediationRequest.ForInterfaces(["veth\uFFFD"], false), Policy);
+        AssertRefused(Assert.Single(named), RefusalReasons.AmbiguousName);
+    }
+
     private static void AssertRefused(PlannedItem item, params string[] blockers)
     {
         Assert.Equal(RemediationResults.Refused, item.Result);

@@ -46,6 +46,11 @@ public class RemediationRequestParserTests
     [InlineData("{\"interfaces\":[\"..\"]}", "is not a valid interface name")]
     [InlineData("{\"interfaces\":[\"veth 1\"]}", "is not a valid interface name")]
     [InlineData("{\"interfaces\":[\"veth1\"],\"a\":{\"b\":{\"c\":{\"d\":{\"e\":1}}}}}", "malformed JSON")]
+    [InlineData("{\"interfaces\":[\"veth1\"]}", "\"dryRun\" is required")]
+    [InlineData("{\"all\":true}", "\"dryRun\" is required")]
+    [InlineData("{\"interfaces\":[\"veth1\"],\"dryRun\":true,\"dryRun\":false}", "\"dryRun\" is given more than once")]
+    [InlineData("{\"interfaces\":[\"veth1\"],\"dryRun\":false,\"dryRun\":true}", "\"dryRun\" is given more than once")]
+    [InlineData("{\"all\":false,\"all\":true,\"dryRun\":true}", "\"all\" is given more than once")]
     public void Rejects_malformed_and_hostile_bodies(string body, string expected)
     {
         var result = Parse(body);
