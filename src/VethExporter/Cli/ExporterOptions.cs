@@ -38,6 +38,9 @@ public sealed record ExporterOptions(
     string? CaptureDirectory,
     bool DryRun)
 {
+    /// <summary>How long one scan may take before it counts as hung (a blocked open, a stuck netlink answer).</summary>
+    public TimeSpan ScanTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
     public ClassificationPolicy Policy => new(PeerNetnsGrace, Protect, DetachBridged, AllowNoVisibleHolder, AllowPeerNetnsStuck);
 
     public ScannerOptions ScannerOptions => new(Paths, Policy);
@@ -73,6 +76,9 @@ public sealed record ExporterOptions(
 
         var interval = Duration("scan.interval", Get("scan.interval")!);
         if (interval < TimeSpan.FromSeconds(1)) throw new UsageException($"--scan.interval must be at least 1s, not {PrometheusDuration.Format(interval)}");
+
+        var scanTimeout = Duration("scan.timeout", Get("scan.timeout")!);
+        if (scanTimeout < TimeSpan.FromSeconds(1)) throw new UsageException($"--scan.timeout must be at least 1s, not {PrometheusDuration.Format(scanTimeout)}");
 
         int maxDeletes = Count("remediation.max-deletes");
         int maxDeletesPerHour = Count("remediation.max-deletes-per-hour");
@@ -121,7 +127,10 @@ public sealed record ExporterOptions(
             PullOptions(),
             output,
             Get("out"),
-            Switch("dry-run"));
+            Switch("dry-run"))
+        {
+            ScanTimeout = scanTimeout,
+        };
 
         int Count(string name) => int.TryParse(Get(name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value)
             ? value
