@@ -14,7 +14,7 @@ public class ScanDeadlineKernelTests
         using var host = new FakeHost();
         var ctr = host.AddNamespace("c1");
         host.AddVeth("vethhung1", ctr);
-        using var procfs = new ProcfsWithTrap();
+        using var procfs = new MirroredProcfs();
         await using var exporter = await ServedExporter.StartAsync(host, null,
             "--path.procfs", procfs.Root, "--scan.timeout", "2s");
         await exporter.WaitForSampleAsync("veth_exporter_last_scan_success", 1);

@@ -1,20 +1,22 @@
 namespace VethExporter.KernelTests.Support;
 
 /// <summary>
-/// A procfs for --path.procfs that is the real one, entry by entry through symlinks, except for
-/// loadavg, a file the test controls: a regular copy until <see cref="Arm"/> puts a FIFO there, whose
-/// open blocks until <see cref="Release"/>. It stands for any system call that never returns.
+/// A procfs for --path.procfs that is the real one, entry by entry through symlinks (those
+/// <c>keep</c> accepts), except for loadavg, a file the test controls: a regular copy until
+/// <see cref="Arm"/> puts a FIFO there, whose open blocks until <see cref="Release"/>. It stands for any
+/// system call that never returns.
 /// </summary>
-public sealed class ProcfsWithTrap : IDisposable
+public sealed class MirroredProcfs : IDisposable
 {
     private FileStream? _writer;
 
-    public ProcfsWithTrap()
+    public MirroredProcfs(Func<string, bool>? keep = null)
     {
         Root = System.IO.Directory.CreateTempSubdirectory("vxt-procfs-").FullName;
         foreach (var entry in new DirectoryInfo("/proc").EnumerateFileSystemInfos())
         {
-            if (entry.Name != "loadavg") File.CreateSymbolicLink(Path.Combine(Root, entry.Name), entry.FullName);
+            if (entry.Name != "loadavg" && (keep?.Invoke(entry.Name) ?? true))
+                File.CreateSymbolicLink(Path.Combine(Root, entry.Name), entry.FullName);
         }
         WriteLoadavg();
     }
