@@ -39,8 +39,8 @@ internal static class RemediateCommand
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new ExporterMetrics(registry, false, "cli", Environment.Version.ToString());
         using var coordinator = new ScanCoordinator(scanner, tracker, new SnapshotStore(), metrics, clock, NullLogger<ScanCoordinator>.Instance, persist: false, timeout: options.ScanTimeout);
-        using var audit = new AuditLog(options.AuditFile, loggers.CreateLogger("VethExporter.Audit"));
-        using var remediator = new Remediator(coordinator, scanner.Netlink, new RemediationPolicy(options.MaxDeletes, options.DetachBridged, options.ReleaseNetns),
+        using var audit = OpenAudit(options.AuditFile, loggers);
+        using var remediator = new Remediator(coordinator, scanner.Netlink, options.Paths, new RemediationPolicy(options.MaxDeletes, options.DetachBridged, options.ReleaseNetns),
             audit, new RemediationMetrics(registry), clock, loggers.CreateLogger<Remediator>());
 
         await coordinator.ScanNowAsync(cancellationToken).ConfigureAwait(false);
@@ -61,5 +61,17 @@ internal static class RemediateCommand
             }
         }
         return response.Results.Any(r => r.Result == RemediationResults.Failed) ? 1 : 0;
+    }
+
+    private static AuditLog OpenAudit(string path, ILoggerFactory loggers)
+    {
+        try
+        {
+            return new AuditLog(path, loggers.CreateLogger("VethExporter.Audit"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--remediation.audit-file {path}: {e.Message}");
+        }
     }
 }

@@ -78,7 +78,7 @@ internal static partial class ServeCommand
             builder.Services.AddSingleton(new RemediationPolicy(options.MaxDeletes, options.DetachBridged, options.ReleaseNetns));
             builder.Services.AddSingleton(sp => OpenAudit(options, sp.GetRequiredService<ILoggerFactory>()));
             builder.Services.AddSingleton(sp => new Remediator(
-                sp.GetRequiredService<ScanCoordinator>(), scanner.Netlink, sp.GetRequiredService<RemediationPolicy>(),
+                sp.GetRequiredService<ScanCoordinator>(), scanner.Netlink, options.Paths, sp.GetRequiredService<RemediationPolicy>(),
                 sp.GetRequiredService<AuditLog>(), remediationMetrics, TimeProvider.System, sp.GetRequiredService<ILogger<Remediator>>(), budget));
 
             if (options.TokenFile is not null)
@@ -122,12 +122,19 @@ internal static partial class ServeCommand
         }
 
         await using var app = builder.Build();
+        System.Runtime.InteropServices.PosixSignalRegistration? hangup = null;
         LogHistory(app.Logger, loaded.Message);
         Endpoints.MapReadOnly(app, options.TelemetryPath, version, remediationEnabled: remediation is not null);
         if (budget is not null)
         {
             // Resolve the audit log now: an unwritable audit location must stop the start, not the first request.
-            _ = app.Services.GetRequiredService<AuditLog>();
+            var audit = app.Services.GetRequiredService<AuditLog>();
+            // logrotate's postrotate sends SIGHUP: start a new audit file instead of ending the service.
+            hangup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                audit.Reopen();
+            });
             string budgetLoaded = budget.Load();
             LogBudget(app.Logger, budgetLoaded);
             app.Services.GetRequiredService<RemediationMetrics>().SetHourlyBudgetRemaining(budget.Remaining());
@@ -154,6 +161,7 @@ internal static partial class ServeCommand
         string interval = PrometheusDuration.Format(options.ScanInterval);
         LogStarted(app.Logger, version, addresses, interval);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        hangup?.Dispose();
         return ExitCode(app);
     }
 

@@ -15,6 +15,7 @@ internal static class Errno
     public const int EBUSY = 16;
     public const int ENODEV = 19;
     public const int EINVAL = 22;
+    public const int ELOOP = 40;
     public const int ENOBUFS = 105;
     public const int ESTALE = 116;
 

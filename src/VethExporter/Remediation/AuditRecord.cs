@@ -1,6 +1,9 @@
 namespace VethExporter.Remediation;
 
-/// <summary>One remediation decision, as written to the audit file (one JSON line each).</summary>
+/// <summary>
+/// One remediation decision, as written to the audit file (one JSON line each). An action is written
+/// twice: <c>intent</c> (result <c>pending</c>) before it is taken, then its <c>result</c>.
+/// </summary>
 public sealed record AuditRecord(
     DateTimeOffset Time,
     string RequestId,
@@ -14,7 +17,17 @@ public sealed record AuditRecord(
     string Action,
     string Result,
     IReadOnlyList<string> Blockers,
-    string? Error);
+    string? Error,
+    string Phase = AuditPhases.Result,
+    string? ReleasedWith = null);
+
+/// <summary>The two lines an action leaves in the audit file.</summary>
+public static class AuditPhases
+{
+    public const string Intent = "intent";
+    public const string Result = "result";
+    public const string Pending = "pending";
+}
 
 /// <summary>The identity of the interface at decision time.</summary>
 public sealed record AuditedInterface(string Name, int? Ifindex, string? Mac, string? Bridge, int? PeerNetnsId, ulong? PeerNetnsInode);

@@ -5,9 +5,14 @@ namespace VethExporter.Remediation;
 /// <summary>
 /// The planner's decision for one interface. <see cref="Result"/> is set when the decision is final
 /// (refused, not_found); null means "act": delete (or report would_delete on a dry run), after one last
-/// identity check against the kernel.
+/// identity and holder check against the kernel.
 /// </summary>
-public sealed record PlannedItem(string Interface, VethVerdict? Verdict, string? Result, string Action, IReadOnlyList<string> Blockers)
+/// <param name="ReleasedWith">
+/// Set on a veth that goes because another interface's namespace is released (the kernel destroys every
+/// veth peered into it): it is planned, counted and audited, but only that release removes it.
+/// </param>
+public sealed record PlannedItem(string Interface, VethVerdict? Verdict, string? Result, string Action, IReadOnlyList<string> Blockers,
+    string? ReleasedWith = null)
 {
     public bool Go => Result is null;
 }

@@ -29,9 +29,11 @@ public static class RemediationPlanner
             : request.Interfaces.Distinct(StringComparer.Ordinal).Select(name => (name, byName.GetValueOrDefault(name)?[0]));
 
         int deletions = 0;
+        var goesWithRelease = new HashSet<int>();
         foreach (var (name, verdict) in scope)
         {
             if (alreadyDecided is not null && alreadyDecided.Contains(name)) continue;
+            if (verdict is not null && goesWithRelease.Contains(verdict.Link.Index)) continue;
             if (verdict is null)
             {
                 items.Add(new PlannedItem(name, null, RemediationResults.NotFound, RemediationActions.None, []));
@@ -57,21 +59,42 @@ public static class RemediationPlanner
                 items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [budget]));
                 continue;
             }
-            deletions++;
-            items.Add(new PlannedItem(name, verdict, null, ActionFor(verdict, verdicts, policy), []));
+            string action = ActionFor(verdict, verdicts, policy, alreadyDecided);
+            var siblings = action == RemediationActions.ReleaseNetns ? Siblings(verdict, verdicts) : [];
+            if (allowance.Exhausted(deletions + siblings.Count) is not null)
+            {
+                // The whole namespace does not fit the budget: delete this veth alone.
+                action = DeleteAction(verdict, policy);
+                siblings = [];
+            }
+            deletions += 1 + siblings.Count;
+            items.Add(new PlannedItem(name, verdict, null, action, []));
+            foreach (var sibling in siblings)
+            {
+                goesWithRelease.Add(sibling.Link.Index);
+                items.Add(new PlannedItem(sibling.Link.Name, sibling, null, RemediationActions.ReleaseNetns, [], ReleasedWith: name));
+            }
         }
         return items;
     }
+
+    /// <summary>The other veths peered into the same namespace: releasing it destroys them too.</summary>
+    private static List<VethVerdict> Siblings(VethVerdict verdict, IReadOnlyList<VethVerdict> all) =>
+        all.Where(v => v.Link.Index != verdict.Link.Index && v.Peer.NetnsInode == verdict.Peer.NetnsInode && v.Peer.NetnsId is not null).ToList();
 
     /// <summary>
     /// Releasing a pin tears down the whole namespace and every veth peered into it, so it is chosen only
     /// when each of those veths is itself deletable; otherwise the veth alone is deleted.
     /// </summary>
-    private static string ActionFor(VethVerdict verdict, IReadOnlyList<VethVerdict> all, RemediationPolicy policy)
+    private static string ActionFor(VethVerdict verdict, IReadOnlyList<VethVerdict> all, RemediationPolicy policy, IReadOnlySet<string>? alreadyDecided)
     {
         if (policy.ReleaseNetns && verdict.Reason == Reasons.PinnedNoProcess && verdict.Peer.NetnsInode is ulong inode
-            && all.Where(v => v.Peer.NetnsInode == inode && v.Peer.NetnsId is not null).All(v => v.Deletable))
+            && all.Where(v => v.Peer.NetnsInode == inode && v.Peer.NetnsId is not null)
+                .All(v => v.Deletable && (v == verdict || alreadyDecided is null || !alreadyDecided.Contains(v.Link.Name))))
             return RemediationActions.ReleaseNetns;
-        return verdict.Link.MasterIndex is not null && policy.DetachBridged ? RemediationActions.DetachDelete : RemediationActions.Delete;
+        return DeleteAction(verdict, policy);
     }
+
+    private static string DeleteAction(VethVerdict verdict, RemediationPolicy policy) =>
+        verdict.Link.MasterIndex is not null && policy.DetachBridged ? RemediationActions.DetachDelete : RemediationActions.Delete;
 }

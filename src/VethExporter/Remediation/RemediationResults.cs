@@ -27,6 +27,15 @@ public static class RefusalReasons
     public const string MaxDeletesPerHour = "max_deletes_per_hour";
     public const string IdentityChanged = "identity_changed";
 
+    /// <summary>Right before the action, a task or an fd held the peer namespace (or we could not tell).</summary>
+    public const string HoldersChanged = "holders_changed";
+
+    /// <summary>A veth that was to go with another interface's namespace, which was not released.</summary>
+    public const string NamespaceNotReleased = "namespace_not_released";
+
+    /// <summary>The intent could not be written to the audit file, so nothing was done.</summary>
+    public const string AuditUnwritable = "audit_unwritable";
+
     /// <summary>The name does not pick out one link: it is shared, or does not decode.</summary>
     public const string AmbiguousName = "ambiguous_name";
 }

@@ -10,13 +10,15 @@ namespace VethExporter.Remediation;
 
 /// <summary>
 /// The verified delete path (ARCHITECTURE §3). Requests run one at a time. Each starts with a fresh
-/// scan (so every blocker, history included, is judged now), plans from it, re-reads each link from
-/// the kernel right before acting and deletes by ifindex only if name, MAC, peer and master are
-/// unchanged, confirms it is gone, audits every decision and rescans.
+/// scan (so every blocker, history included, is judged now) and plans from it. Right before acting on
+/// an interface it re-reads the link (name, MAC, peer and master unchanged) and the holders of its peer
+/// namespace (no task, no fd), writes its intent to the audit file, and only then deletes by ifindex or
+/// releases the pins; it confirms the result, audits it and rescans.
 /// </summary>
 internal sealed partial class Remediator(
     ScanCoordinator coordinator,
     RouteNetlinkClient netlink,
+    KernelPaths paths,
     RemediationPolicy policy,
     AuditLog audit,
     RemediationMetrics metrics,
@@ -81,11 +83,14 @@ internal sealed partial class Remediator(
                 .ToList();
         }
         var results = new List<InterfaceResult>();
-        foreach (var item in RemediationPlanner.Plan(fresh.Scan.Verdicts, request, policy, allowance, decided))
+        var plan = RemediationPlanner.Plan(fresh.Scan.Verdicts, request, policy, allowance, decided);
+        List<PlannedItem> Siblings(PlannedItem item, int at) => plan.Skip(at + 1).TakeWhile(p => p.ReleasedWith == item.Interface).ToList();
+        foreach (var item in plan)
         {
             var result = !item.Go ? Decided(item)
                 : request.DryRun ? Outcome(item, RemediationResults.WouldDelete, null)
-                : await ExecuteAsync(item, context, cancellationToken).ConfigureAwait(false);
+                : item.ReleasedWith is not null ? await FollowReleaseAsync(item, context, cancellationToken).ConfigureAwait(false)
+                : await ExecuteAsync(item, context, Siblings(item, results.Count), cancellationToken).ConfigureAwait(false);
             if (result.Result == RemediationResults.Deleted && hourly?.Spend() is { } unsaved) LogBudgetUnsaved(logger, unsaved);
             results.Add(result);
             metrics.Record(result);
@@ -95,37 +100,51 @@ internal sealed partial class Remediator(
         return results;
     }
 
-    private async Task<InterfaceResult> ExecuteAsync(PlannedItem item, RequestContext context, CancellationToken cancellationToken)
+    /// <param name="siblings">The veths planned to go with this one's namespace when it is released.</param>
+    private async Task<InterfaceResult> ExecuteAsync(PlannedItem item, RequestContext context, List<PlannedItem> siblings, CancellationToken cancellationToken)
     {
         var verdict = item.Verdict!;
         var link = verdict.Link;
         var now = netlink.GetLink(link.Index, out int errno);
         if (now is null)
         {
-            // Released together with an earlier interface's namespace in this very request?
-            bool ours = verdict.Peer.NetnsInode is ulong inode && context.ReleasedNamespaces.Contains(inode);
-            return ours ? Outcome(item with { Action = RemediationActions.ReleaseNetns }, RemediationResults.Deleted, null)
-                : errno == Errno.ENODEV ? Outcome(item, RemediationResults.NotFound, "it disappeared before it was touched")
+            return errno == Errno.ENODEV ? Outcome(item, RemediationResults.NotFound, "it disappeared before it was touched")
                 : Outcome(item, RemediationResults.Failed, $"re-reading the link failed: {Errno.Describe(errno)}");
         }
         if (!SameIdentity(link, now))
             return Outcome(item with { Blockers = [RefusalReasons.IdentityChanged] }, RemediationResults.Refused,
                 $"ifindex {link.Index} is now {now.Name} {now.Mac} (peer netns id {now.LinkNetnsId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})");
+        // A container may have started in the namespace since the scan, or something opened it: look again.
+        if (verdict.Peer.NetnsId is int peerNsid && verdict.Peer.NetnsInode is ulong peerInode
+            && HolderRecheck.FindHolder(paths, netlink, peerInode, peerNsid) is { } holder)
+            return Outcome(item with { Blockers = [RefusalReasons.HoldersChanged] }, RemediationResults.Refused, $"its peer namespace is held now: {holder}");
 
         string action = item.Action;
-        int rc;
-        if (action == RemediationActions.ReleaseNetns && ReleasablePins(verdict, context.Inventory!) is { } pins)
+        List<NetnsPin>? pins = null;
+        if (action == RemediationActions.ReleaseNetns && (pins = ReleasablePins(verdict, context.Inventory!)) is null)
+            action = RemediationActions.Delete; // a pin is out of reach or not what mountinfo shows now: delete the veth alone
+        item = item with { Action = action };
+
+        // Write-ahead: nothing is done that the audit file does not already say is about to be done.
+        var going = pins is null ? [item] : (List<PlannedItem>)[item, .. siblings];
+        foreach (var goes in going)
         {
-            rc = ReleasePins(pins);
+            if (!audit.Write(IntentFor(context, goes, item), sync: true))
+                return Outcome(item with { Blockers = [RefusalReasons.AuditUnwritable] }, RemediationResults.Failed, "the audit file cannot be written; nothing was touched");
+        }
+
+        int rc;
+        if (pins is not null)
+        {
+            rc = ReleasePins(pins, out string? failure);
             if (rc == 0) context.ReleasedNamespaces.Add(verdict.Peer.NetnsInode!.Value);
+            else return Outcome(item, RemediationResults.Failed, failure);
         }
         else
         {
-            if (action == RemediationActions.ReleaseNetns) action = RemediationActions.Delete; // pins not all reachable: delete the veth alone
             rc = action == RemediationActions.DetachDelete ? netlink.DetachFromMaster(link.Index) : 0;
             if (rc == 0) rc = netlink.DeleteLink(link.Index);
         }
-        item = item with { Action = action };
         if (rc != 0) return Outcome(item, RemediationResults.Failed, $"{action}: {Errno.Describe(rc)}");
 
         if (!await GoneAsync(link, cancellationToken).ConfigureAwait(false))
@@ -135,28 +154,53 @@ internal sealed partial class Remediator(
         return Outcome(item, RemediationResults.Deleted, null);
     }
 
+    /// <summary>A veth planned to go with another interface's namespace: gone if that release happened, else untouched.</summary>
+    private async Task<InterfaceResult> FollowReleaseAsync(PlannedItem item, RequestContext context, CancellationToken cancellationToken)
+    {
+        var verdict = item.Verdict!;
+        if (verdict.Peer.NetnsInode is not ulong inode || !context.ReleasedNamespaces.Contains(inode))
+            return Outcome(item with { Blockers = [RefusalReasons.NamespaceNotReleased] }, RemediationResults.Refused,
+                $"it was to go with the namespace of {item.ReleasedWith}, which was not released; it was not touched");
+        if (!await GoneAsync(verdict.Link, cancellationToken).ConfigureAwait(false))
+            return Outcome(item, RemediationResults.Failed, $"{verdict.Link.Name} is still present after its namespace was released");
+        coordinator.MarkRemediated(verdict);
+        LogDeleted(logger, verdict.Link.Name, verdict.Link.Index, item.Action, context.RequestId);
+        return Outcome(item, RemediationResults.Deleted, null);
+    }
+
     /// <summary>Same ifindex, and still the same device: name, MAC, kind, peer and master unchanged.</summary>
     internal static bool SameIdentity(LinkRecord before, LinkRecord now) =>
         before.Index == now.Index && before.Name == now.Name && before.Mac == now.Mac && now.IsVeth
         && before.LinkNetnsId == now.LinkNetnsId && before.PeerIndex == now.PeerIndex && before.MasterIndex == now.MasterIndex;
 
-    /// <summary>The pins of the peer namespace, if every one of them is in our own mount namespace.</summary>
-    private static List<NetnsPin>? ReleasablePins(VethVerdict verdict, HostInventorySnapshot inventory)
+    /// <summary>
+    /// The pins of the peer namespace, if every one of them is in our own mount namespace and our
+    /// mountinfo, read now, still shows that namespace's nsfs mount on top at each path.
+    /// </summary>
+    private List<NetnsPin>? ReleasablePins(VethVerdict verdict, HostInventorySnapshot inventory)
     {
-        var pins = inventory.Namespaces.FirstOrDefault(n => n.Inode == verdict.Peer.NetnsInode)?.Pins;
-        return pins is { Count: > 0 } && pins.All(p => p.InOwnMountNs) ? pins.ToList() : null;
+        if (verdict.Peer.NetnsInode is not ulong inode) return null;
+        var pins = inventory.Namespaces.FirstOrDefault(n => n.Inode == inode)?.Pins;
+        if (pins is not { Count: > 0 } || !pins.All(p => p.InOwnMountNs && p.Reachable)) return null;
+        var mountinfo = PosixFile.TryReadAll($"{paths.Procfs}/self/mountinfo", out _);
+        if (mountinfo is null) return null;
+        var current = MountInfoParser.ParseNetnsPins(mountinfo);
+        return pins.All(pin => current.Contains(new NsfsMount(inode, pin.MountPoint, Reachable: true))) ? pins.ToList() : null;
     }
 
-    private static unsafe int ReleasePins(List<NetnsPin> pins)
+    private static int ReleasePins(List<NetnsPin> pins, out string? failure)
     {
-        foreach (var pin in pins)
+        failure = null;
+        foreach (var pin in pins.DistinctBy(p => p.MountPoint))
         {
-            var path = System.Text.Encoding.UTF8.GetBytes(pin.MountPoint + "\0");
-            fixed (byte* p = path)
+            int rc = PinRemoval.Unmount(pin.MountPoint);
+            if (rc != 0)
             {
-                if (Tmds.Linux.LibC.umount2(p, Tmds.Linux.LibC.MNT_DETACH) != 0 && Errno.Last is int e && e != Errno.EINVAL) return e;
-                if (Tmds.Linux.LibC.unlink(p) != 0 && Errno.Last is int u && u != Errno.ENOENT) return u;
+                failure = $"umount {pin.MountPoint}: {Errno.Describe(rc)}";
+                return rc;
             }
+            // What is left is the empty file `ip netns add` bound over; anything else there is not ours to remove.
+            _ = PinRemoval.RemovePlaceholder(pin.MountPoint);
         }
         return 0;
     }
@@ -180,6 +224,15 @@ internal sealed partial class Remediator(
         item.Interface, result, item.Action, item.Verdict?.Link.Index, item.Verdict?.Bridge, item.Verdict?.State, item.Verdict?.Reason,
         item.Blockers, error);
 
+    /// <summary>The line written before an action: what is about to go, and why it may.</summary>
+    private AuditRecord IntentFor(RequestContext context, PlannedItem goes, PlannedItem primary)
+    {
+        var pending = new InterfaceResult(goes.Interface, AuditPhases.Pending, primary.Action, goes.Verdict?.Link.Index, goes.Verdict?.Bridge,
+            goes.Verdict?.State, goes.Verdict?.Reason, [], null);
+        var withPrimary = goes == primary ? goes : goes with { Action = primary.Action };
+        return AuditFor(context, withPrimary, pending) with { Phase = AuditPhases.Intent };
+    }
+
     private AuditRecord AuditFor(RequestContext context, PlannedItem item, InterfaceResult result)
     {
         var v = item.Verdict;
@@ -188,11 +241,16 @@ internal sealed partial class Remediator(
         {
             checks.Add(new AuditCheck("orphan", v.IsOrphan, $"{v.State}/{v.Reason}"));
             checks.AddRange(v.Blockers.Select(b => new AuditCheck(b, false)));
-            if (item.Go && !context.DryRun) checks.Add(new AuditCheck("identity_recheck", !result.Blockers.Contains(RefusalReasons.IdentityChanged)));
+            if (item.Go && !context.DryRun && item.ReleasedWith is null)
+            {
+                checks.Add(new AuditCheck("identity_recheck", !result.Blockers.Contains(RefusalReasons.IdentityChanged)));
+                if (!result.Blockers.Contains(RefusalReasons.IdentityChanged))
+                    checks.Add(new AuditCheck("holder_recheck", !result.Blockers.Contains(RefusalReasons.HoldersChanged)));
+            }
         }
         return new AuditRecord(clock.GetUtcNow(), context.RequestId, context.Caller, context.Source, context.DryRun,
             new AuditedInterface(item.Interface, v?.Link.Index, v?.Link.Mac, v?.Bridge, v?.Peer.NetnsId, v?.Peer.NetnsInode),
-            v?.State, v?.Reason, checks, result.Action, result.Result, result.Blockers, result.Error);
+            v?.State, v?.Reason, checks, result.Action, result.Result, result.Blockers, result.Error, ReleasedWith: item.ReleasedWith);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "the hourly deletion budget could not be written ({Error}); it holds in memory until a restart")]

@@ -34,9 +34,10 @@ public class AlertmanagerWebhookKernelTests
         Assert.Contains("vethambr", host.Links());   // another bridge: out of the alert's scope
         Assert.Contains("vethamlive", host.Links());
         await served.WaitForSampleAsync("veth_remediation_actions_total{action=\"delete\",result=\"deleted\"}", 2);
-        var audit = await File.ReadAllLinesAsync(served.AuditFile);
-        Assert.All(audit, line => Assert.Contains("\"source\":\"alertmanager\"", line));
-        Assert.Equal(2, audit.Length);
+        var audit = AuditTrail.ReadAll(served.AuditFile);
+        Assert.All(audit, line => Assert.Equal("alertmanager", line.Source));
+        // Each deletion: its intent first, then its result.
+        Assert.Equal(["intent", "result", "intent", "result"], audit.Select(l => l.Phase));
     }
 
 }

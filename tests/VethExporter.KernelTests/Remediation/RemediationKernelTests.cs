@@ -323,7 +323,9 @@ public class RemediationKernelTests
             Assert.Contains("vethcli1: deleted", output);
             Assert.DoesNotContain("vethcli1", host.Links());
             Assert.Contains("vethcli2", host.Links());
-            Assert.Equal(4, File.ReadAllLines(audit).Length);
+            // Two decisions per run, and the one deletion's intent written before it.
+            Assert.Equal(4, AuditTrail.Read(audit).Count);
+            Assert.Equal(["vethcli1"], AuditTrail.ReadAll(audit).Where(l => l.Phase == "intent").Select(l => l.Name));
 
             (code, _, error) = Exporter.Run(["remediate", "veth;rm", .. common]);
             Assert.Equal(2, code);

@@ -32,6 +32,10 @@ public sealed class ServedExporter : IAsyncDisposable
 
     public int Port { get; }
 
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Holds state.json, token and audit.log.</summary>
     public string Directory { get; }
 

@@ -1,0 +1,53 @@
+using VethExporter.Interop;
+using VethExporter.Netlink;
+
+namespace VethExporter.HostInventory;
+
+/// <summary>
+/// The last look before remediation acts on one namespace: does any task live in it, or any process hold
+/// it open, now? One pass over /proc (task links, then fds), stopping at the first holder. Unlike the
+/// scan it wants one inode only, so it is cheap enough to run right before every action.
+/// </summary>
+internal static class HolderRecheck
+{
+    /// <param name="netlink">A socket in the scanned namespace: a task whose link ptrace rules hide is placed by its nsid there.</param>
+    /// <param name="nsid">The namespace's id in the scanned namespace.</param>
+    /// <returns>null when nothing but its pins holds the namespace, else what holds it (or why we cannot tell).</returns>
+    internal static string? FindHolder(KernelPaths paths, RouteNetlinkClient netlink, ulong netnsInode, int nsid)
+    {
+        if (PosixFile.Stat(KernelPaths.OwnNetns, out ulong nsfsDevice, out _) is int e and not 0)
+            return $"cannot stat {KernelPaths.OwnNetns}: {Errno.Describe(e)}";
+        int self = Environment.ProcessId;
+        Span<byte> link = stackalloc byte[64];
+        var pids = ProcDirectory.NumericEntries(paths.Procfs);
+        foreach (int pid in pids)
+        {
+            foreach (int tid in ProcDirectory.NumericEntries($"{paths.Procfs}/{pid}/task"))
+            {
+                int n = PosixFile.ReadLink($"{paths.Procfs}/{pid}/task/{tid}/ns/net", link);
+                if (n < 0 && Errno.IsDenied(-n))
+                {
+                    var answer = netlink.GetNsidByPid(tid);
+                    if (!answer.Succeeded && !Errno.IsGone(answer.Errno)) return $"the namespace of task {tid} cannot be determined";
+                    if (answer.Succeeded && answer.Nsid == nsid) return $"task {tid} of process {pid} lives in it";
+                    continue;
+                }
+                if (n > 0 && NamespaceLinkParser.TryParseNet(link[..n], out ulong inode) && inode == netnsInode)
+                    return $"task {tid} of process {pid} lives in it";
+            }
+        }
+        foreach (int pid in pids)
+        {
+            if (pid == self && paths.Procfs == "/proc") continue;
+            string fdDir = $"{paths.Procfs}/{pid}/fd";
+            var fds = ProcDirectory.NumericEntries(fdDir, out bool denied);
+            if (denied) return $"the open fds of process {pid} cannot be read";
+            foreach (int fd in fds)
+            {
+                if (PosixFile.Stat($"{fdDir}/{fd}", out ulong device, out ulong inode) == 0 && device == nsfsDevice && inode == netnsInode)
+                    return $"process {pid} holds it open (fd {fd})";
+            }
+        }
+        return null;
+    }
+}
