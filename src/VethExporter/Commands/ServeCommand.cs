@@ -42,9 +42,13 @@ internal static partial class ServeCommand
 
         // prometheus-net's defaults are .NET-internal noise; we export the standard process_* set instead.
         Prometheus.Metrics.SuppressDefaultMetrics();
+        // Two registries: the scan-derived families, rendered once per scan by the scan's writer, and the
+        // live ones (process, remediation), rendered at each scrape.
         var registry = Prometheus.Metrics.NewCustomRegistry();
+        var live = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new ExporterMetrics(registry, options.OrphanDetails, version, Environment.Version.ToString());
-        ProcessMetrics.Register(registry);
+        ProcessMetrics.Register(live);
+        var page = new MetricsPage(new MetricsRenderer(registry, metrics), live);
         var scanner = new Scanner(options.ScannerOptions);
         var tracker = new Tracker(
             new TrackerOptions { MinAge = options.MinAge, ScanInterval = options.ScanInterval },
@@ -58,17 +62,17 @@ internal static partial class ServeCommand
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(scanner);
         builder.Services.AddSingleton(metrics);
-        builder.Services.AddSingleton(new CachedMetricsPage(new MetricsRenderer(registry, metrics), TimeProvider.System));
+        builder.Services.AddSingleton(page);
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton(sp => new ScanCoordinator(scanner, tracker, sp.GetRequiredService<SnapshotStore>(), metrics,
-            TimeProvider.System, sp.GetRequiredService<ILogger<ScanCoordinator>>(), timeout: options.ScanTimeout));
+            TimeProvider.System, sp.GetRequiredService<ILogger<ScanCoordinator>>(), timeout: options.ScanTimeout, page: page));
         builder.Services.AddHostedService(sp => new ScanLoop(sp.GetRequiredService<ScanCoordinator>(), options.ScanInterval));
 
         RemediationEndpoints.Dependencies? remediation = null;
         HourlyDeletionBudget? budget = null;
         if (options.RemediationEnabled)
         {
-            var remediationMetrics = new RemediationMetrics(registry);
+            var remediationMetrics = new RemediationMetrics(live);
             budget = new HourlyDeletionBudget(options.MaxDeletesPerHour, options.DeletionBudgetFile, TimeProvider.System);
             var intake = new AlertIntake(
                 new AlertSelection(options.RemediationAlerts, InstanceMatcher.ForThisHost(ListenPorts(options), options.RemediationInstances)),

@@ -23,7 +23,8 @@ public sealed partial class ScanCoordinator(
     TimeProvider clock,
     ILogger<ScanCoordinator> logger,
     bool persist = true,
-    TimeSpan? timeout = null) : IDisposable
+    TimeSpan? timeout = null,
+    MetricsPage? page = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(1);
@@ -63,7 +64,23 @@ public sealed partial class ScanCoordinator(
         }
     }
 
+    /// <summary>
+    /// One scan and everything it changes; the metrics page is rendered last, so scrapes see this scan's
+    /// values all together (the coordinator is the only writer of the scan-derived families).
+    /// </summary>
     private async Task<PublishedSnapshot?> ScanLockedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ScanAndRecordAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (page is not null) await page.PublishAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<PublishedSnapshot?> ScanAndRecordAsync(CancellationToken cancellationToken)
     {
         metrics.Self.Scans.Inc();
         if (_overdue is { IsCompleted: false })

@@ -14,7 +14,7 @@ public static class Endpoints
     public static void MapReadOnly(WebApplication app, string telemetryPath, string version, bool remediationEnabled)
     {
         var store = app.Services.GetRequiredService<SnapshotStore>();
-        var page = app.Services.GetRequiredService<CachedMetricsPage>();
+        var page = app.Services.GetRequiredService<MetricsPage>();
 
         app.MapGet(telemetryPath, (RequestDelegate)(async context =>
         {

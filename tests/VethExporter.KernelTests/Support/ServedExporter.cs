@@ -72,7 +72,7 @@ public sealed class ServedExporter : IAsyncDisposable
         string[] arguments =
         [
             Exporter.Dll, "serve", "--netns", host.NetnsPath, "--web.listen-address", $"127.0.0.1:{port}",
-            "--scan.interval", "1s", "--state.file", Path.Combine(directory, "state.json"),
+            .. (extra.Contains("--scan.interval") ? Array.Empty<string>() : ["--scan.interval", "1s"]), "--state.file", Path.Combine(directory, "state.json"),
             "--remediation.audit-file", Path.Combine(directory, "audit.log"),
             .. (extra.Contains("--remediation.min-age") ? Array.Empty<string>() : ["--remediation.min-age", "0s"]), .. (withToken ? new[] { "--remediation.token-file", tokenFile } : []), .. extra,
         ];
