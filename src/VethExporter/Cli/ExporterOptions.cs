@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using VethExporter.Classification;
 using VethExporter.HostInventory;
 using VethExporter.Scanning;
+using VethExporter.WebConfig;
 
 namespace VethExporter.Cli;
 
@@ -36,7 +37,8 @@ public sealed record ExporterOptions(
     AlertmanagerPullOptions? AlertmanagerPull,
     string Output,
     string? CaptureDirectory,
-    bool DryRun)
+    bool DryRun,
+    ServingOptions Serving)
 {
     public ClassificationPolicy Policy => new(PeerNetnsGrace, Protect, DetachBridged, AllowNoVisibleHolder, AllowPeerNetnsStuck);
 
@@ -121,7 +123,25 @@ public sealed record ExporterOptions(
             PullOptions(),
             output,
             Get("out"),
-            Switch("dry-run"));
+            Switch("dry-run"),
+            ServingFlags());
+
+        ServingOptions ServingFlags()
+        {
+            string? webConfig = Get("web.config.file");
+            var remediationListen = GetAll("remediation.listen-address");
+            if (remediationListen.Count > 0 && tokenFile is null)
+                throw new UsageException("--remediation.listen-address needs --remediation.token-file: without a token there are no remediation endpoints to serve");
+            var listen = GetAll("web.listen-address");
+            if (listen.Intersect(remediationListen).FirstOrDefault() is { } both)
+                throw new UsageException($"{both} is given as both --web.listen-address and --remediation.listen-address");
+            var idle = Duration("web.idle-timeout", Get("web.idle-timeout")!);
+            var header = Duration("web.read-header-timeout", Get("web.read-header-timeout")!);
+            if (idle < TimeSpan.FromSeconds(1) || header < TimeSpan.FromSeconds(1))
+                throw new UsageException("--web.idle-timeout and --web.read-header-timeout must be at least 1s");
+            return new ServingOptions(webConfig, webConfig is null ? WebConfiguration.None : WebConfigFile.Read(webConfig),
+                remediationListen, Count("web.max-connections"), idle, header);
+        }
 
         int Count(string name) => int.TryParse(Get(name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value)
             ? value

@@ -9,6 +9,10 @@ public static class Flags
     [
         new("config.file", "Optional JSON file of flag values, e.g. {\"scan.interval\": \"1m\"}; flags and environment win over it."),
         new("web.listen-address", "Address to listen on for the web interface and telemetry (repeatable).", $":{DefaultPort}", Repeatable: true),
+        new("web.config.file", "Prometheus exporter-toolkit web configuration (YAML): TLS, client certificates and basic authentication for every listener."),
+        new("web.max-connections", "Most connections open at once over all listeners; more are closed at once (0: no limit).", "4096"),
+        new("web.idle-timeout", "Close a connection that has sent no request for this long (Prometheus reconnects as needed).", "60s"),
+        new("web.read-header-timeout", "Close a connection whose request headers take longer than this to arrive.", "10s"),
         new("web.telemetry-path", "Path under which to expose metrics.", "/metrics"),
         new("scan.interval", "How often to scan (Prometheus duration).", "30s"),
         new("scan.peer-netns-grace", "How long a peer namespace may stay in teardown before its veth counts as stuck.", "5m"),
@@ -18,6 +22,7 @@ public static class Flags
         new("netns", "Network namespace to scan as the host (a /run/netns pin or /proc/PID/ns/net). Default: our own."),
         new("log.format", "Log format: text or json.", "text"),
         new("metrics.orphan-details", "Export veth_orphan_info with one series per orphaned interface.", "false", IsSwitch: true),
+        new("remediation.listen-address", "Serve the remediation endpoints only here, e.g. 127.0.0.1:9815, and not on --web.listen-address (repeatable).", Repeatable: true),
         new("remediation.token-file", "File holding the bearer token that enables the remediation endpoints."),
         new("remediation.min-age", "Orphans younger than this are never deleted.", "10m"),
         new("remediation.max-deletes", "Most deletions one request, webhook notification or Alertmanager poll may perform.", "20"),

@@ -1,14 +1,35 @@
+using VethExporter.Snapshot;
+
 namespace VethExporter.Service;
 
-/// <summary>Holds the latest published snapshot; scrapes and API calls read it, only scans write it.</summary>
+/// <summary>
+/// Holds the latest published snapshot; scrapes and API calls read it, only scans write it. The served
+/// documents are rendered once per publish, so a request costs a copy of bytes, however many arrive.
+/// </summary>
 public sealed class SnapshotStore
 {
-    private volatile PublishedSnapshot? _latest;
+    private static readonly RenderedSnapshot Nothing = new(null, []);
 
-    public PublishedSnapshot? Latest => _latest;
+    private sealed record Current(PublishedSnapshot? Snapshot, RenderedSnapshot Rendered);
+
+    private readonly Func<SnapshotDocument?, RenderedSnapshot>? _render;
+    private volatile Current _current;
+
+    /// <param name="render">Renders the served documents; null where nothing is served (the remediate command).</param>
+    public SnapshotStore(Func<SnapshotDocument?, RenderedSnapshot>? render = null)
+    {
+        _render = render;
+        _current = new Current(null, render?.Invoke(null) ?? Nothing);
+    }
+
+    public PublishedSnapshot? Latest => _current.Snapshot;
+
+    /// <summary>The documents of the latest snapshot (or of "no scan yet"), from the same publish as <see cref="Latest"/>.</summary>
+    public RenderedSnapshot Rendered => _current.Rendered;
 
     /// <summary>Ready once one scan has succeeded.</summary>
-    public bool Ready => _latest is not null;
+    public bool Ready => _current.Snapshot is not null;
 
-    public void Publish(PublishedSnapshot snapshot) => _latest = snapshot;
+    public void Publish(PublishedSnapshot snapshot) =>
+        _current = new Current(snapshot, _render?.Invoke(snapshot.Document) ?? Nothing);
 }

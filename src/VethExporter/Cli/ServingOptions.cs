@@ -1,0 +1,16 @@
+using VethExporter.WebConfig;
+
+namespace VethExporter.Cli;
+
+/// <summary>How serve listens: TLS and users from --web.config.file, the remediation listeners, and the connection limits.</summary>
+public sealed record ServingOptions(
+    string? WebConfigFile,
+    WebConfiguration WebConfig,
+    IReadOnlyList<string> RemediationListenAddresses,
+    int MaxConnections,
+    TimeSpan IdleTimeout,
+    TimeSpan ReadHeaderTimeout)
+{
+    /// <summary>Remediation is answered on listeners of its own, and not on the web listeners.</summary>
+    public bool SplitRemediation => RemediationListenAddresses.Count > 0;
+}
