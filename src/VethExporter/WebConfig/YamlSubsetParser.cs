@@ -79,6 +79,8 @@ public static class YamlSubsetParser
             if (body.StartsWith('?')) throw Error(number, "complex keys are not supported");
             content = true;
             var (key, rest) = SplitKey(body, number);
+            // Judge the value on its own line first, so a block scalar is named as such, not as its next line.
+            if (rest is not null) _ = Scalar(rest, number);
             lines.Add(new Line(number, indent, key, rest));
         }
         return lines;

@@ -1,0 +1,55 @@
+using VethExporter.Cli;
+using VethExporter.Tests.Support;
+
+namespace VethExporter.Tests.Cli;
+
+public class ServingFlagsTests
+{
+    private static ExporterOptions Options(params string[] args) =>
+        ExporterOptions.From(CommandLine.Parse(args, Flags.All), _ => null);
+
+    [Fact]
+    public void Defaults_bound_connections_and_idle_time()
+    {
+        var serving = Options().Serving;
+        Assert.Null(serving.WebConfigFile);
+        Assert.Null(serving.WebConfig.Tls);
+        Assert.Empty(serving.WebConfig.BasicAuthUsers);
+        Assert.False(serving.SplitRemediation);
+        Assert.Equal(4096, serving.MaxConnections);
+        Assert.Equal(TimeSpan.FromSeconds(60), serving.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), serving.ReadHeaderTimeout);
+    }
+
+    [Fact]
+    public void Remediation_listens_apart_only_with_a_token()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.File("token"), "0123456789abcdef0123");
+        var serving = Options("--remediation.token-file", directory.File("token"),
+            "--remediation.listen-address", "127.0.0.1:9815", "--remediation.listen-address=[::1]:9815").Serving;
+        Assert.True(serving.SplitRemediation);
+        Assert.Equal(["127.0.0.1:9815", "[::1]:9815"], serving.RemediationListenAddresses);
+
+        Assert.Contains("needs --remediation.token-file", Assert.Throws<UsageException>(() => Options("--remediation.listen-address", "127.0.0.1:9815")).Message, StringComparison.Ordinal);
+        Assert.Contains("both", Assert.Throws<UsageException>(() => Options("--remediation.token-file", directory.File("token"),
+            "--web.listen-address", ":9814", "--remediation.listen-address", ":9814")).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--web.max-connections", "-1")]
+    [InlineData("--web.idle-timeout", "0s")]
+    [InlineData("--web.read-header-timeout", "soon")]
+    public void Bad_limits_are_usage_errors(string flag, string value) =>
+        Assert.Throws<UsageException>(() => Options(flag, value));
+
+    [Fact]
+    public void A_bad_web_config_file_is_a_usage_error_naming_the_flag()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.File("web.yml"), "basic_auth_users:\n  alice: hunter2\n");
+        var e = Assert.Throws<UsageException>(() => Options("--web.config.file", directory.File("web.yml")));
+        Assert.StartsWith("--web.config.file ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("line 2", e.Message, StringComparison.Ordinal);
+    }
+}
