@@ -139,8 +139,15 @@ public sealed record ExporterOptions(
             var header = Duration("web.read-header-timeout", Get("web.read-header-timeout")!);
             if (idle < TimeSpan.FromSeconds(1) || header < TimeSpan.FromSeconds(1))
                 throw new UsageException("--web.idle-timeout and --web.read-header-timeout must be at least 1s");
-            return new ServingOptions(webConfig, webConfig is null ? WebConfiguration.None : WebConfigFile.Read(webConfig),
-                remediationListen, Count("web.max-connections"), idle, header);
+            var web = webConfig is null ? WebConfiguration.None : WebConfigFile.Read(webConfig, "web.config.file");
+            string? remediationConfig = Get("remediation.web.config.file");
+            if (remediationConfig is not null && remediationListen.Count == 0)
+                throw new UsageException("--remediation.web.config.file needs --remediation.listen-address");
+            var remediation = remediationConfig is null ? web : WebConfigFile.Read(remediationConfig, "remediation.web.config.file");
+            if (remediationConfig is not null && remediation.BasicAuthUsers.Count > 0)
+                throw new UsageException($"--remediation.web.config.file {remediationConfig}: basic_auth_users does not apply there (remediation takes its bearer token); remove it");
+            return new ServingOptions(webConfig, web, remediationListen, remediationConfig ?? webConfig, remediation,
+                Count("web.max-connections"), idle, header);
         }
 
         int Count(string name) => int.TryParse(Get(name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value)

@@ -2,11 +2,16 @@ using VethExporter.WebConfig;
 
 namespace VethExporter.Cli;
 
-/// <summary>How serve listens: TLS and users from --web.config.file, the remediation listeners, and the connection limits.</summary>
+/// <summary>
+/// How serve listens: TLS and users from --web.config.file, the remediation listeners (with the same TLS,
+/// or their own from --remediation.web.config.file), and the connection limits.
+/// </summary>
 public sealed record ServingOptions(
     string? WebConfigFile,
     WebConfiguration WebConfig,
     IReadOnlyList<string> RemediationListenAddresses,
+    string? RemediationWebConfigFile,
+    WebConfiguration RemediationWebConfig,
     int MaxConnections,
     TimeSpan IdleTimeout,
     TimeSpan ReadHeaderTimeout)

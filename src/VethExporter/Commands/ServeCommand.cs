@@ -38,8 +38,10 @@ internal static partial class ServeCommand
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         var serving = options.Serving;
         var tls = serving.WebConfig.Tls is { } tlsConfig ? LoadTls(tlsConfig, serving.WebConfigFile!) : null;
-        if (tls is not null) builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, options.ListenAddresses, serving, tls));
+        var remediationTls = ReferenceEquals(serving.RemediationWebConfig, serving.WebConfig) ? tls
+            : serving.RemediationWebConfig.Tls is { } own ? LoadTls(own, serving.RemediationWebConfigFile!) : null;
+        if (tls is not null || remediationTls is not null) builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, options.ListenAddresses, serving, tls, remediationTls));
 
         // prometheus-net's defaults are .NET-internal noise; we export the standard process_* set instead.
         Prometheus.Metrics.SuppressDefaultMetrics();
@@ -157,9 +159,9 @@ internal static partial class ServeCommand
         {
             throw new UsageException($"cannot listen on {string.Join(", ", options.ListenAddresses.Concat(serving.RemediationListenAddresses))}: {e.Message}");
         }
-        string scheme = tls is null ? "http" : "https";
+        string scheme = tls is null ? "http" : "https", remediationScheme = remediationTls is null ? "http" : "https";
         string addresses = string.Join(", ", options.ListenAddresses.Select(a => $"{scheme}://{a}"));
-        if (serving.SplitRemediation) addresses += $"; remediation only on {string.Join(", ", serving.RemediationListenAddresses.Select(a => $"{scheme}://{a}"))}";
+        if (serving.SplitRemediation) addresses += $"; remediation only on {string.Join(", ", serving.RemediationListenAddresses.Select(a => $"{remediationScheme}://{a}"))}";
         string interval = PrometheusDuration.Format(options.ScanInterval);
         LogStarted(app.Logger, version, addresses, interval);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
@@ -207,7 +209,7 @@ internal static partial class ServeCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
-            throw new UsageException($"--web.config.file {file}: cannot load the TLS files: {e.Message}");
+            throw new UsageException($"{file}: cannot load the TLS files: {e.Message}");
         }
     }
 

@@ -18,7 +18,7 @@ public static class KestrelSetup
 
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
-    public static void Configure(KestrelServerOptions kestrel, IReadOnlyList<string> webAddresses, ServingOptions serving, TlsServer? tls)
+    public static void Configure(KestrelServerOptions kestrel, IReadOnlyList<string> webAddresses, ServingOptions serving, TlsServer? tls, TlsServer? remediationTls)
     {
         var limits = kestrel.Limits;
         limits.MaxConcurrentConnections = serving.MaxConnections == 0 ? null : serving.MaxConnections;
@@ -36,12 +36,13 @@ public static class KestrelSetup
         kestrel.AddServerHeader = false;
 
         bool http2 = tls is not null && serving.WebConfig.Http2;
+        bool remediationHttp2 = remediationTls is not null && serving.RemediationWebConfig.Http2;
         foreach (var address in webAddresses) ListenAddress.Apply(kestrel, address, listen => Secure(listen, tls, http2));
         foreach (var address in serving.RemediationListenAddresses)
         {
             ListenAddress.Apply(kestrel, address, listen =>
             {
-                Secure(listen, tls, http2);
+                Secure(listen, remediationTls, remediationHttp2);
                 listen.Use(next => connection =>
                 {
                     connection.Features.Set(RemediationListenerFeature.Instance);

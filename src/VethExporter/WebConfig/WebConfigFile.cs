@@ -5,19 +5,19 @@ namespace VethExporter.WebConfig;
 /// <summary>Reads --web.config.file and checks that the files it names can be loaded; anything wrong is a usage error.</summary>
 public static class WebConfigFile
 {
-    public static WebConfiguration Read(string path)
+    public static WebConfiguration Read(string path, string flag = "web.config.file")
     {
         WebConfiguration config;
         try
         {
             var info = new FileInfo(path);
-            if (!info.Exists) throw new UsageException($"--web.config.file {path}: no such file");
-            if (info.Length > YamlSubsetParser.MaxBytes) throw new UsageException($"--web.config.file {path}: larger than {YamlSubsetParser.MaxBytes} bytes");
+            if (!info.Exists) throw new UsageException($"--{flag} {path}: no such file");
+            if (info.Length > YamlSubsetParser.MaxBytes) throw new UsageException($"--{flag} {path}: larger than {YamlSubsetParser.MaxBytes} bytes");
             config = WebConfigParser.Parse(File.ReadAllText(path), Path.GetDirectoryName(Path.GetFullPath(path))!);
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"--web.config.file {path}: {e.Message}");
+            throw new UsageException($"--{flag} {path}: {e.Message}");
         }
         if (config.Tls is { } tls)
         {
@@ -28,7 +28,7 @@ public static class WebConfigFile
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
             {
-                throw new UsageException($"--web.config.file {path}: cannot load the TLS files: {e.Message}");
+                throw new UsageException($"--{flag} {path}: cannot load the TLS files: {e.Message}");
             }
         }
         return config;

@@ -52,4 +52,32 @@ public class ServingFlagsTests
         Assert.StartsWith("--web.config.file ", e.Message, StringComparison.Ordinal);
         Assert.Contains("line 2", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_remediation_listener_may_have_a_tls_configuration_of_its_own()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.File("token"), "0123456789abcdef0123");
+        using var ca = VethExporter.Tests.WebConfig.TestCertificates.Authority("ca");
+        using var server = VethExporter.Tests.WebConfig.TestCertificates.Issue(ca, "server", client: false);
+        VethExporter.Tests.WebConfig.TestCertificates.WritePem(server, directory.Path, "server");
+        File.WriteAllText(directory.File("ca.crt"), ca.ExportCertificatePem());
+        File.WriteAllText(directory.File("remediation.yml"),
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_ca_file: ca.crt\n  client_auth_type: RequireAndVerifyClientCert\n");
+        string[] common = ["--remediation.token-file", directory.File("token"), "--remediation.listen-address", ":9815"];
+
+        var serving = Options([.. common, "--remediation.web.config.file", directory.File("remediation.yml")]).Serving;
+        Assert.Null(serving.WebConfig.Tls);
+        Assert.Equal(VethExporter.WebConfig.ClientAuthType.RequireAndVerifyClientCert, serving.RemediationWebConfig.Tls!.ClientAuth);
+
+        // Without one, the remediation listeners take --web.config.file.
+        var shared = Options([.. common, "--web.config.file", directory.File("remediation.yml")]).Serving;
+        Assert.Same(shared.WebConfig, shared.RemediationWebConfig);
+
+        Assert.Contains("needs --remediation.listen-address", Assert.Throws<UsageException>(() =>
+            Options("--remediation.token-file", directory.File("token"), "--remediation.web.config.file", directory.File("remediation.yml"))).Message, StringComparison.Ordinal);
+        File.WriteAllText(directory.File("users.yml"), "basic_auth_users:\n  a: $2y$10$X0h1gDsPszWURQaxFh.zoubFi6DXncSjhoQNJgRrnGs7EsimhC7zG\n");
+        Assert.Contains("does not apply there", Assert.Throws<UsageException>(() =>
+            Options([.. common, "--remediation.web.config.file", directory.File("users.yml")])).Message, StringComparison.Ordinal);
+    }
 }
