@@ -86,6 +86,35 @@ public class ServingKernelTests
     }
 
     [SkippableFact]
+    public async Task A_remediation_listener_with_its_own_tls_leaves_metrics_and_probes_on_plain_http()
+    {
+        using var host = new FakeHost();
+        string directory = NewDirectory();
+        var pki = new TestPki(directory);
+        pki.Issue("server", client: false);
+        var alertmanager = pki.Issue("alertmanager", client: true);
+        string webConfig = Path.Combine(directory, "remediation.yml");
+        await File.WriteAllTextAsync(webConfig,
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_ca_file: ca.crt\n  client_auth_type: RequireAndVerifyClientCert\n");
+        int remediationPort = BackgroundProcess.FreePort();
+        await using var served = await ServedExporter.StartAsync(host, directory, new ServeSettings(),
+            "--remediation.listen-address", $"127.0.0.1:{remediationPort}", "--remediation.web.config.file", webConfig);
+        string remediate = $"https://127.0.0.1:{remediationPort}/api/v1/remediate";
+
+        using var plain = new HttpClient();
+        Assert.Equal(200, await GetAsync(plain, $"http://127.0.0.1:{served.Port}/readyz"));
+        Assert.Equal(200, await GetAsync(plain, $"http://127.0.0.1:{served.Port}/metrics"));
+        Assert.Equal(404, await RemediateAsync(plain, $"http://127.0.0.1:{served.Port}/api/v1/remediate"));
+
+        using var trusted = new HttpClient(pki.Handler(alertmanager));
+        using var anonymous = new HttpClient(pki.Handler());
+        Assert.Equal(200, await RemediateAsync(trusted, remediate));
+        Assert.Equal(401, await RemediateAsync(trusted, remediate, token: "wrong-token-wrong-token"));
+        Assert.Equal(-1, await RemediateAsync(anonymous, remediate));
+        Assert.NotEqual(200, await RemediateAsync(plain, $"http://127.0.0.1:{remediationPort}/api/v1/remediate"));
+    }
+
+    [SkippableFact]
     public async Task Basic_auth_guards_every_endpoint_and_a_scraper_pays_bcrypt_once()
     {
         using var host = new FakeHost();
