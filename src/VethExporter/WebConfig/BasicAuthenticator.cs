@@ -17,7 +17,7 @@ public sealed class BasicAuthenticator : IDisposable
     private readonly IReadOnlyDictionary<string, string> _users;
     private readonly ConcurrentDictionary<string, bool> _cache = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _bcrypt = new(1, 1);
-    private readonly Lazy<string> _decoy;
+    private readonly string _decoy;
     private long _comparisons;
 
     public BasicAuthenticator(IReadOnlyDictionary<string, string> users)
@@ -25,7 +25,7 @@ public sealed class BasicAuthenticator : IDisposable
         _users = users;
         // Same cost as the hashes configured, so an unknown user takes as long as a known one.
         int cost = users.Values.Select(h => int.Parse(h.AsSpan(h.IndexOf('$', 1) + 1, 2), System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(10).Max();
-        _decoy = new Lazy<string>(() => BCrypt.Net.BCrypt.HashPassword(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), cost));
+        _decoy = BCrypt.Net.BCrypt.HashPassword(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), cost);
     }
 
     /// <summary>How many bcrypt comparisons have run (the cache saves the rest).</summary>
@@ -35,7 +35,7 @@ public sealed class BasicAuthenticator : IDisposable
     {
         if (!TryParse(authorization, out string user, out string password)) return false;
         bool known = _users.TryGetValue(user, out string? hash);
-        hash ??= _decoy.Value;
+        hash ??= _decoy;
         string key = CacheKey(user, hash, password);
         if (_cache.TryGetValue(key, out bool cached)) return cached;
 
