@@ -43,4 +43,36 @@ public class TlsServerTests
         var tls = new TlsServer(new TlsServerConfig(cert, key, directory.File("ca.crt"), ClientAuthType.RequireAndVerifyClientCert, SslProtocols.Tls13), TimeProvider.System);
         Assert.False(tls.AcceptsClient(server));
     }
+
+    [Fact]
+    public void Renewed_certificate_files_are_picked_up_and_broken_ones_keep_the_last_good_pair()
+    {
+        using var directory = new TempDirectory();
+        using var ca = TestCertificates.Authority("ca");
+        using var first = TestCertificates.Issue(ca, "first", client: false);
+        using var second = TestCertificates.Issue(ca, "second", client: false);
+        var (cert, key) = TestCertificates.WritePem(first, directory.Path, "server");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var tls = new TlsServer(new TlsServerConfig(cert, key, null, ClientAuthType.NoClientCert, SslProtocols.Tls12 | SslProtocols.Tls13), time);
+        string Served() => tls.OptionsFor([System.Net.Security.SslApplicationProtocol.Http11]).ServerCertificateContext!.TargetCertificate.Thumbprint;
+        Assert.Equal(first.Thumbprint, Served());
+
+        TestCertificates.WritePem(second, directory.Path, "server");
+        Touch(cert, key, 10);
+        Assert.Equal(first.Thumbprint, Served()); // looked at no more than once a second
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(second.Thumbprint, Served());
+
+        File.WriteAllText(key, "not a key");
+        Touch(cert, key, 20);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(second.Thumbprint, Served());
+    }
+
+    private static void Touch(string cert, string key, int seconds)
+    {
+        var stamp = DateTime.UtcNow.AddSeconds(seconds);
+        File.SetLastWriteTimeUtc(cert, stamp);
+        File.SetLastWriteTimeUtc(key, stamp);
+    }
 }
