@@ -113,7 +113,8 @@ public static partial class WebConfigParser
 
     private static string FilePath(YamlNode node, string setting, string baseDirectory)
     {
-        string path = Text(node, setting) ?? throw Error(node, $"{setting} is empty");
+        string? path = Text(node, setting);
+        if (string.IsNullOrWhiteSpace(path)) throw Error(node, $"{setting} is empty");
         return Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));
     }
 

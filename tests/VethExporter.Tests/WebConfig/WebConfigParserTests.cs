@@ -62,6 +62,8 @@ public class WebConfigParserTests
     [InlineData("tls_server_config:\n  cert_file: a\n  key_file: b\n  client_allowed_sans: x", "not supported")]
     [InlineData("tls_server_config:\n  cert_file:\n    nested: x\n  key_file: b", "must be a single value")]
     [InlineData("tls_server_config: yes", "must be a section")]
+    [InlineData("tls_server_config:\n  cert_file: \"\"\n  key_file: b", "cert_file is empty")]
+    [InlineData("tls_server_config:\n  cert_file: a\n  key_file:", "key_file is empty")]
     [InlineData("basic_auth_users:\n  alice: plaintext", "is not a bcrypt hash")]
     [InlineData("basic_auth_users:\n  alice:", "has no password hash")]
     [InlineData("basic_auth_users:\n  \"a:b\": " + Hash, "cannot contain \":\"")]
