@@ -17,7 +17,7 @@ public static class Classifier
         IReadOnlyDictionary<int, TimeSpan>? peerDyingFor = null)
     {
         var linksByIndex = inventory.Links.ToDictionary(l => l.Index);
-        var namespacesByNsid = inventory.Namespaces.Where(n => n.Nsid is not null).ToDictionary(n => n.Nsid!.Value);
+        var namespacesByNsid = ByNsid(inventory.Namespaces);
         var addressed = AddressedLinks(inventory.Addresses);
 
         var verdicts = new List<VethVerdict>();
@@ -35,6 +35,18 @@ public static class Classifier
         }
         return verdicts;
     }
+
+    /// <summary>
+    /// Indexes the namespaces by id. Two namespaces claiming one id means one view is wrong: their holders
+    /// are pooled (any process or fd among them keeps the veth in use) and the identity is dropped, so no
+    /// pin of either can be released on the strength of it. The collector reports it as a blind spot.
+    /// </summary>
+    internal static Dictionary<int, NetnsView> ByNsid(IEnumerable<NetnsView> namespaces) => namespaces
+        .Where(n => n.Nsid is not null)
+        .GroupBy(n => n.Nsid!.Value)
+        .ToDictionary(g => g.Key, g => g.Skip(1).Any()
+            ? new NetnsView(null, g.Key, [.. g.SelectMany(n => n.Processes)], [.. g.SelectMany(n => n.Pins)], [.. g.SelectMany(n => n.Fds)])
+            : g.First());
 
     /// <summary>Links carrying an address that someone configured (IPv6 link-local ones are automatic).</summary>
     public static HashSet<int> AddressedLinks(IEnumerable<AddressRecord> addresses) =>

@@ -40,6 +40,9 @@ public sealed record ExporterOptions(
     bool DryRun,
     ServingOptions Serving)
 {
+    /// <summary>How long one scan may take before it counts as hung (a blocked open, a stuck netlink answer).</summary>
+    public TimeSpan ScanTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
     public ClassificationPolicy Policy => new(PeerNetnsGrace, Protect, DetachBridged, AllowNoVisibleHolder, AllowPeerNetnsStuck);
 
     public ScannerOptions ScannerOptions => new(Paths, Policy);
@@ -75,6 +78,9 @@ public sealed record ExporterOptions(
 
         var interval = Duration("scan.interval", Get("scan.interval")!);
         if (interval < TimeSpan.FromSeconds(1)) throw new UsageException($"--scan.interval must be at least 1s, not {PrometheusDuration.Format(interval)}");
+
+        var scanTimeout = Duration("scan.timeout", Get("scan.timeout")!);
+        if (scanTimeout < TimeSpan.FromSeconds(1)) throw new UsageException($"--scan.timeout must be at least 1s, not {PrometheusDuration.Format(scanTimeout)}");
 
         int maxDeletes = Count("remediation.max-deletes");
         int maxDeletesPerHour = Count("remediation.max-deletes-per-hour");
@@ -124,7 +130,10 @@ public sealed record ExporterOptions(
             output,
             Get("out"),
             Switch("dry-run"),
-            ServingFlags());
+            ServingFlags())
+        {
+            ScanTimeout = scanTimeout,
+        };
 
         ServingOptions ServingFlags()
         {

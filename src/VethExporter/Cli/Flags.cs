@@ -15,6 +15,7 @@ public static class Flags
         new("web.read-header-timeout", "Close a connection whose request headers take longer than this to arrive.", "10s"),
         new("web.telemetry-path", "Path under which to expose metrics.", "/metrics"),
         new("scan.interval", "How often to scan (Prometheus duration).", "30s"),
+        new("scan.timeout", "A scan still running after this is reported failed (last_scan_success 0, /readyz 503, remediation refused) until it ends.", "1m"),
         new("scan.peer-netns-grace", "How long a peer namespace may stay in teardown before its veth counts as stuck.", "5m"),
         new("state.file", "Where first-seen times and leak history are kept across restarts.", "/var/lib/veth-exporter/state.json"),
         new("path.procfs", "procfs mountpoint of the host's PID namespace.", "/proc"),

@@ -38,7 +38,7 @@ internal static class RemediateCommand
         tracker.Load();
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new ExporterMetrics(registry, false, "cli", Environment.Version.ToString());
-        using var coordinator = new ScanCoordinator(scanner, tracker, new SnapshotStore(), metrics, clock, NullLogger<ScanCoordinator>.Instance, persist: false);
+        using var coordinator = new ScanCoordinator(scanner, tracker, new SnapshotStore(), metrics, clock, NullLogger<ScanCoordinator>.Instance, persist: false, timeout: options.ScanTimeout);
         using var audit = new AuditLog(options.AuditFile, loggers.CreateLogger("VethExporter.Audit"));
         using var remediator = new Remediator(coordinator, scanner.Netlink, new RemediationPolicy(options.MaxDeletes, options.DetachBridged, options.ReleaseNetns),
             audit, new RemediationMetrics(registry), clock, loggers.CreateLogger<Remediator>());

@@ -63,7 +63,8 @@ internal static partial class ServeCommand
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(new CachedMetricsPage(new MetricsRenderer(registry, metrics), TimeProvider.System));
         builder.Services.AddSingleton(new SnapshotStore(new SnapshotPages(version, options.TelemetryPath, remediationEnabled: options.TokenFile is not null).Render));
-        builder.Services.AddSingleton<ScanCoordinator>();
+        builder.Services.AddSingleton(sp => new ScanCoordinator(scanner, tracker, sp.GetRequiredService<SnapshotStore>(), metrics,
+            TimeProvider.System, sp.GetRequiredService<ILogger<ScanCoordinator>>(), timeout: options.ScanTimeout));
         builder.Services.AddHostedService(sp => new ScanLoop(sp.GetRequiredService<ScanCoordinator>(), options.ScanInterval));
 
         RemediationEndpoints.Dependencies? remediation = null;

@@ -4,7 +4,7 @@ namespace VethExporter.HostInventory;
 
 /// <summary>
 /// Finds processes holding a namespace through an open fd. Costly (every fd of every process), so it runs
-/// only when some peer namespace has neither a task nor a pin. Namespaces are recognised by stat, not by
+/// only when some peer namespace has no task in it (pinned or not: a pin and an fd may hold one namespace). Namespaces are recognised by stat, not by
 /// readlink: once the pin an fd was opened through is gone, readlink no longer says <c>net:[…]</c>.
 /// </summary>
 internal static class FdScanner
@@ -14,8 +14,11 @@ internal static class FdScanner
     {
         var holders = new List<FdHolder>();
         deniedProcesses = 0;
+        int self = Environment.ProcessId;
         foreach (int pid in ProcDirectory.NumericEntries(paths.Procfs))
         {
+            // Our own fds on namespaces are the scan's, opened a moment ago to ask for ids: no holder.
+            if (pid == self && paths.Procfs == "/proc") continue;
             string fdDir = $"{paths.Procfs}/{pid}/fd";
             var fds = ProcDirectory.NumericEntries(fdDir, out bool denied);
             if (denied) deniedProcesses++;

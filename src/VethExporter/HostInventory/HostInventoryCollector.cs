@@ -6,7 +6,8 @@ namespace VethExporter.HostInventory;
 /// <summary>
 /// Gathers the kernel facts of one scan at O(links + tasks + mounts) cost: one dump each of links,
 /// addresses and qdiscs, one pass over /proc, one mountinfo per mount namespace, one RTM_GETNSID per
-/// distinct namespace, and the fd walk only when something is still unexplained.
+/// distinct namespace, and the fd walk only when some peer namespace has no task in it (a pin alone
+/// does not make an orphan: a process may hold the same namespace open by fd).
 /// </summary>
 /// <param name="lookupNetlink">A second socket in the scanned namespace, if any: the per-namespace id lookups are split between the two.</param>
 internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClient netlink, RouteNetlinkClient? lookupNetlink = null)
@@ -17,11 +18,13 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
     private const int SplitFrom = 32;
 
     private int _unopenablePins;
+    private ulong _nsfsDevice;
 
     public HostInventorySnapshot Collect()
     {
         _unopenablePins = 0;
         ulong scannedInode = StatOrThrow(paths.ScannedNetns ?? KernelPaths.OwnNetns, out ulong nsfsDevice);
+        _nsfsDevice = nsfsDevice;
         ulong ownMountNs = StatOrThrow(KernelPaths.OwnMountNs, out _);
 
         // The /proc and mountinfo passes need no netlink and the dumps no /proc: both are mostly kernel
@@ -29,13 +32,14 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         // the namespace ids through the second socket while the dumps may still run; this one joins in
         // after the dumps.
         int linksDumped = 0;
+        int deniedMountinfo = 0;
         var ready = new TaskCompletionSource<NsidLookups>(TaskCreationOptions.RunContinuationsAsynchronously);
         var passes = Task.Run(() =>
         {
             try
             {
                 var scan = ProcScanner.Scan(paths);
-                var pins = MountScanner.Scan(paths, scan.MountNamespaces, ownMountNs, scan.Unreadable)
+                var pins = MountScanner.Scan(paths, scan.MountNamespaces, ownMountNs, scan.Unreadable, out deniedMountinfo)
                     .Where(pin => pin.NetnsInode != scannedInode)
                     .ToLookup(pin => pin.NetnsInode);
                 var lookups = new NsidLookups(this, scan, pins, scannedInode);
@@ -73,11 +77,16 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         var nsids = nsidLookups.Finish(netlink);
 
         var peerNsids = links.Where(l => l.IsVeth && l.LinkNetnsId >= 0).Select(l => l.LinkNetnsId!.Value).ToHashSet();
-        var unexplained = peerNsids.Except(nsids.Values).ToList();
-        int fdDenied = 0;
-        var fds = unexplained.Count == 0 ? [] : FindFdHolders(nsfsDevice, nsids, scannedInode, out fdDenied);
-
         var (hiddenTasks, unresolved) = ResolveUnreadableTasks(proc.Unreadable);
+        var heldByTasks = proc.TasksByNetns.Keys.ToHashSet();
+        heldByTasks.Add(scannedInode);
+        var withoutTask = peerNsids
+            .Except(nsids.Where(e => heldByTasks.Contains(e.Key)).Select(e => e.Value))
+            .Except(hiddenTasks.Keys)
+            .ToList();
+        int fdDenied = 0;
+        var fds = withoutTask.Count == 0 ? [] : FindFdHolders(nsids, heldByTasks, out fdDenied);
+
         // One stat file per process in every peer namespace: kernel time again, split like the lookups.
         var entries = nsids.ToArray();
         var processes = new List<ProcessHolder>[entries.Length];
@@ -97,7 +106,9 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         }
         namespaces.Sort((a, b) => Nullable.Compare(a.Inode, b.Inode));
 
-        var limitations = HostViewCheck.FindLimitations(paths, new BlindSpots(proc.TasksSeen, unresolved, _unopenablePins, fdDenied));
+        int sharedIds = namespaces.Where(n => n.Nsid is not null).GroupBy(n => n.Nsid).Count(g => g.Count() > 1);
+        var limitations = HostViewCheck.FindLimitations(paths,
+            new BlindSpots(proc.TasksSeen, unresolved, _unopenablePins, fdDenied, deniedMountinfo, sharedIds, proc.DeniedTaskLists, proc.Listing));
         return new HostInventorySnapshot(links, addresses, qdiscs, scannedInode, namespaces, limitations.Count == 0, limitations);
     }
 
@@ -224,18 +235,24 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
     private static List<TaskHolder>? Concat(List<TaskHolder>? visible, List<TaskHolder>? hidden) =>
         hidden is null ? visible : visible is null ? hidden : [.. visible, .. hidden];
 
-    /// <summary>Looks for fd holders of the namespaces nothing else explained; adds their ids to <paramref name="nsids"/>.</summary>
-    private List<FdHolder> FindFdHolders(ulong nsfsDevice, Dictionary<ulong, int> nsids, ulong scannedInode, out int deniedProcesses)
+    /// <summary>
+    /// Looks for fd holders of every namespace no task lives in, pinned or not; adds the ids of those
+    /// nothing else showed us to <paramref name="nsids"/>.
+    /// </summary>
+    private List<FdHolder> FindFdHolders(Dictionary<ulong, int> nsids, IReadOnlySet<ulong> heldByTasks, out int deniedProcesses)
     {
-        var known = nsids.Keys.ToHashSet();
-        known.Add(scannedInode);
         var found = new List<FdHolder>();
-        foreach (var group in FdScanner.Scan(paths, nsfsDevice, known, out deniedProcesses).GroupBy(fd => fd.NetnsInode))
+        foreach (var group in FdScanner.Scan(paths, _nsfsDevice, heldByTasks, out deniedProcesses).GroupBy(fd => fd.NetnsInode))
         {
+            if (nsids.TryGetValue(group.Key, out int known) && known >= 0)
+            {
+                found.AddRange(group); // a pinned namespace: its id is known already
+                continue;
+            }
             // Not every nsfs fd is a network namespace: the kernel refuses the others with EINVAL.
             foreach (var holder in group)
             {
-                using var handle = PosixFile.TryOpen(holder.OpenPath, 0, out _);
+                using var handle = PosixFile.TryOpenNamespace(holder.OpenPath, _nsfsDevice, group.Key, out _, throughFdLink: true);
                 if (handle is null) continue;
                 var answer = netlink.GetNsidByFd(handle.Fd);
                 if (!answer.Succeeded) break;
@@ -260,16 +277,23 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
 
     private int? NsidOfPins(RouteNetlinkClient client, IEnumerable<NetnsPin> pins)
     {
-        bool denied = false;
+        // A pin we may not open, one covered by another mount, or one where something other than the namespace
+        // mountinfo named now sits (a FIFO, a symlink, another namespace) tells us nothing: a blind spot.
+        bool blind = false;
         foreach (var pin in pins)
         {
-            using var handle = PosixFile.TryOpen(pin.OpenPath, 0, out int errno);
-            denied |= handle is null && Errno.IsDenied(errno);
+            if (!pin.Reachable)
+            {
+                blind = true;
+                continue;
+            }
+            using var handle = PosixFile.TryOpenNamespace(pin.OpenPath, _nsfsDevice, pin.NetnsInode, out int errno);
+            blind |= handle is null && !Errno.IsGone(errno);
             if (handle is null) continue;
             var answer = client.GetNsidByFd(handle.Fd);
             if (answer.Succeeded) return answer.Nsid;
         }
-        if (denied) Interlocked.Increment(ref _unopenablePins);
+        if (blind) Interlocked.Increment(ref _unopenablePins);
         return null;
     }
 

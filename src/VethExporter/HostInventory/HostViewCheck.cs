@@ -4,7 +4,8 @@ namespace VethExporter.HostInventory;
 
 /// <summary>
 /// Decides whether "no process holds it" can be trusted: the procfs we read must belong to the host's
-/// initial PID namespace and every task's namespace link must have been readable.
+/// initial PID namespace, every task, mountinfo and pin must have been readable, and the listing must
+/// hold as many threads as the kernel counts.
 /// </summary>
 internal static class HostViewCheck
 {
@@ -26,7 +27,15 @@ internal static class HostViewCheck
         if (blind.UnresolvedTasks > 0)
             limitations.Add($"the network namespace of {blind.UnresolvedTasks} of {blind.TasksSeen + blind.UnresolvedTasks} tasks could not be determined");
         if (blind.UnopenablePins > 0)
-            limitations.Add($"{blind.UnopenablePins} network namespace pins could not be opened to learn their id");
+            limitations.Add($"the pins of {blind.UnopenablePins} network namespaces could not be opened and verified to learn their id (denied, covered by another mount, or not the namespace mountinfo names)");
+        if (blind.DeniedMountinfo > 0)
+            limitations.Add($"the mountinfo of {blind.DeniedMountinfo} mount namespaces could not be read: pins there are invisible");
+        if (blind.DeniedTaskLists > 0)
+            limitations.Add($"the threads of {blind.DeniedTaskLists} processes could not be listed");
+        if (blind.SharedNsids > 0)
+            limitations.Add($"{blind.SharedNsids} network namespace ids were claimed by more than one namespace");
+        if (blind.Listing is { Missing: > 0 } listing)
+            limitations.Add($"{paths.Procfs} listed {listing.Listed} threads but the kernel counts {Math.Min(listing.KernelBefore, listing.KernelAfter)}: tasks are hidden (hidepid, an LSM, another PID namespace)");
         if (blind.FdDeniedProcesses > 0)
             limitations.Add($"the open fds of {blind.FdDeniedProcesses} processes could not be read");
         return limitations;

@@ -15,12 +15,17 @@ internal static class ProcScanner
         var mountNamespaces = new Dictionary<ulong, TaskHolder>();
         int tasksSeen = 0;
         var unreadable = new List<TaskHolder>();
+        int deniedTaskLists = 0, tasksListed = 0;
+        long threadsBefore = ThreadCount.Read(paths.Procfs);
         Span<byte> link = stackalloc byte[64];
 
         foreach (int pid in ProcDirectory.NumericEntries(paths.Procfs))
         {
             bool mountNsKnown = false;
-            foreach (int tid in ProcDirectory.NumericEntries($"{paths.Procfs}/{pid}/task"))
+            var tids = ProcDirectory.NumericEntries($"{paths.Procfs}/{pid}/task", out bool denied);
+            if (denied) deniedTaskLists++;
+            tasksListed += tids.Count;
+            foreach (int tid in tids)
             {
                 string taskDir = $"{paths.Procfs}/{pid}/task/{tid}/ns/";
                 int n = PosixFile.ReadLink(taskDir + "net", link);
@@ -44,6 +49,7 @@ internal static class ProcScanner
                 }
             }
         }
-        return new ProcScan(byNetns, mountNamespaces, tasksSeen, unreadable);
+        var listing = new TaskListing(tasksListed, threadsBefore, ThreadCount.Read(paths.Procfs));
+        return new ProcScan(byNetns, mountNamespaces, tasksSeen, unreadable, deniedTaskLists, listing);
     }
 }

@@ -16,6 +16,7 @@ internal static class Errno
     public const int ENODEV = 19;
     public const int EINVAL = 22;
     public const int ENOBUFS = 105;
+    public const int ESTALE = 116;
 
     public static int Last => LibC.errno;
 

@@ -65,6 +65,33 @@ internal static unsafe class PosixFile
     }
 
     /// <summary>
+    /// Opens a namespace file we were told about (a pin, another process's fd) without trusting what sits
+    /// at the path now: O_NONBLOCK so a FIFO put there cannot hang us, O_NOFOLLOW so a symlink is refused,
+    /// and then fstat must show the nsfs device and the inode we expected, else the fd is closed again.
+    /// </summary>
+    /// <param name="throughFdLink">The path is /proc/PID/fd/N, a link by nature: follow it, and trust only the fstat.</param>
+    /// <returns>The open namespace, or null with <paramref name="errno"/> set; ESTALE means "something else is there now".</returns>
+    public static FileDescriptorHandle? TryOpenNamespace(string path, ulong nsfsDevice, ulong expectedInode, out int errno, bool throughFdLink = false)
+    {
+        var handle = TryOpen(path, LibC.O_NONBLOCK | (throughFdLink ? 0 : LibC.O_NOFOLLOW), out errno);
+        if (handle is null) return null;
+        stat st;
+        if (LibC.fstat(handle.Fd, &st) != 0)
+        {
+            errno = Errno.Last;
+            handle.Dispose();
+            return null;
+        }
+        if (st.st_dev != nsfsDevice || st.st_ino != expectedInode)
+        {
+            errno = Errno.ESTALE;
+            handle.Dispose();
+            return null;
+        }
+        return handle;
+    }
+
+    /// <summary>
     /// Reads a whole (small, procfs) file. procfs reports size 0, so this reads until EOF instead of
     /// trusting the length. Plain read(2) into a stack buffer first: the scan reads a thousand tiny stat
     /// files, and a FileStream per file cost more than the kernel did.

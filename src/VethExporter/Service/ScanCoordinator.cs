@@ -11,6 +11,9 @@ namespace VethExporter.Service;
 /// arrives while a scan is running waits for it and then runs its own, so its result is never older
 /// than its request. A failed scan keeps the last good snapshot published and is counted. History is
 /// saved after every scan unless <paramref name="persist"/> is off (the one-shot CLI reads it only).
+/// A scan that outlives <paramref name="timeout"/> (a blocked open, a netlink answer that never comes) is
+/// reported failed at once and the service stays unready; it keeps the scanner until it ends, and every
+/// scan asked for meanwhile fails fast instead of queueing behind it.
 /// </summary>
 public sealed partial class ScanCoordinator(
     Scanner scanner,
@@ -19,9 +22,15 @@ public sealed partial class ScanCoordinator(
     ExporterMetrics metrics,
     TimeProvider clock,
     ILogger<ScanCoordinator> logger,
-    bool persist = true) : IDisposable
+    bool persist = true,
+    TimeSpan? timeout = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(1);
+
+    /// <summary>A scan that missed its deadline and still runs; no other scan may use the scanner until it ends.</summary>
+    private Task? _overdue;
+    private DateTimeOffset _overdueSince;
 
     public async Task<PublishedSnapshot?> ScanNowAsync(CancellationToken cancellationToken)
     {
@@ -57,9 +66,34 @@ public sealed partial class ScanCoordinator(
     private async Task<PublishedSnapshot?> ScanLockedAsync(CancellationToken cancellationToken)
     {
         metrics.Self.Scans.Inc();
+        if (_overdue is { IsCompleted: false })
+        {
+            Failed($"the scan started at {_overdueSince:O} is still running, past --scan.timeout; no scan can start until it ends");
+            return null;
+        }
+        _overdue = null;
+        var started = clock.GetUtcNow();
         try
         {
-            var scan = await scanner.ScanAsync(tracker.PeerDyingFor(), cancellationToken).ConfigureAwait(false);
+            // The inventory is synchronous kernel work: give it a thread of its own, so that if a system call
+            // never returns it holds that thread, not one of the pool's.
+            var dying = tracker.PeerDyingFor();
+            var running = Task.Factory.StartNew(() => scanner.ScanAsync(dying, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+            ScanResult scan;
+            try
+            {
+                scan = await running.WaitAsync(_timeout, clock, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _overdue = running.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                _overdueSince = started;
+                store.SetStalled(true);
+                Failed($"the scan did not finish within --scan.timeout {Cli.PrometheusDuration.Format(_timeout)}");
+                return null;
+            }
+            store.SetStalled(false);
             var published = Publish(tracker.Observe(scan));
             if (persist) Persist();
             metrics.Self.LastScanSuccess.Set(1);
@@ -75,11 +109,16 @@ public sealed partial class ScanCoordinator(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            metrics.Self.ScanFailures.Inc();
-            metrics.Self.LastScanSuccess.Set(0);
-            LogScanFailed(e.Message);
+            Failed(e.Message);
             return null;
         }
+    }
+
+    private void Failed(string error)
+    {
+        metrics.Self.ScanFailures.Inc();
+        metrics.Self.LastScanSuccess.Set(0);
+        LogScanFailed(error);
     }
 
     /// <summary>Tells history that this orphan ended by remediation (its lifetime outcome).</summary>

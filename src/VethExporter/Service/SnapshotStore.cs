@@ -14,6 +14,7 @@ public sealed class SnapshotStore
 
     private readonly Func<SnapshotDocument?, RenderedSnapshot>? _render;
     private volatile Current _current;
+    private volatile bool _stalled;
 
     /// <param name="render">Renders the served documents; null where nothing is served (the remediate command).</param>
     public SnapshotStore(Func<SnapshotDocument?, RenderedSnapshot>? render = null)
@@ -27,9 +28,14 @@ public sealed class SnapshotStore
     /// <summary>The documents of the latest snapshot (or of "no scan yet"), from the same publish as <see cref="Latest"/>.</summary>
     public RenderedSnapshot Rendered => _current.Rendered;
 
-    /// <summary>Ready once one scan has succeeded.</summary>
-    public bool Ready => _current.Snapshot is not null;
+    /// <summary>Ready once one scan has succeeded, and not while a scan is hung past its deadline.</summary>
+    public bool Ready => _current.Snapshot is not null && !_stalled;
+
+    /// <summary>Why <see cref="Ready"/> is false, for /readyz.</summary>
+    public string NotReadyReason => _stalled ? "a scan is hung past --scan.timeout" : "no successful scan yet";
 
     public void Publish(PublishedSnapshot snapshot) =>
         _current = new Current(snapshot, _render?.Invoke(snapshot.Document) ?? Nothing);
+
+    public void SetStalled(bool stalled) => _stalled = stalled;
 }

@@ -41,6 +41,6 @@ public static class Endpoints
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () => store.Ready
             ? Results.Text("ready\n")
-            : Results.Text("no successful scan yet\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+            : Results.Text(store.NotReadyReason + "\n", statusCode: StatusCodes.Status503ServiceUnavailable));
     }
 }

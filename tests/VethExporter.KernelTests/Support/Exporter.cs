@@ -7,7 +7,8 @@ public static class Exporter
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "veth-exporter.dll");
 
-    public static (int Code, string Output, string Error) Run(string[] arguments, string? asUser = null)
+    /// <param name="inNetns">Run inside this named network namespace (ip netns exec), as its own.</param>
+    public static (int Code, string Output, string Error) Run(string[] arguments, string? asUser = null, string? inNetns = null)
     {
         var start = new ProcessStartInfo
         {
@@ -15,16 +16,26 @@ public static class Exporter
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (inNetns is not null)
+        {
+            start.FileName = Tools.Find("ip")!;
+            foreach (var a in new[] { "netns", "exec", inNetns }) start.ArgumentList.Add(a);
+        }
         if (asUser is not null)
         {
-            start.FileName = Tools.Find("setpriv")!;
+            if (inNetns is null) start.FileName = Tools.Find("setpriv")!;
+            else start.ArgumentList.Add(Tools.Find("setpriv")!);
             foreach (var a in new[] { $"--reuid={asUser}", "--regid=nogroup", "--clear-groups", "--" }) start.ArgumentList.Add(a);
             start.ArgumentList.Add(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet");
             start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
         }
-        else
+        else if (inNetns is null)
         {
             start.FileName = "dotnet";
+        }
+        else
+        {
+            start.ArgumentList.Add(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet");
         }
         start.ArgumentList.Add(Dll);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);

@@ -12,6 +12,7 @@ public class ClassifierTests
     {
         { "live container", new InventoryBuilder().Veth("veth1", 0).Namespace(0, pids: [100], pins: ["/run/netns/c"]), VethStates.InUse, Reasons.Process },
         { "held by fd only", new InventoryBuilder().Veth("veth1", 0).Namespace(0, fdPids: [200]), VethStates.InUse, Reasons.Fd },
+        { "pinned and held by fd", new InventoryBuilder().Veth("veth1", 0).Namespace(0, pins: ["/run/netns/c"], fdPids: [200]), VethStates.InUse, Reasons.Fd },
         { "pinned, no process", new InventoryBuilder().Veth("veth1", 0).Namespace(0, pins: ["/run/netns/c"]), VethStates.Orphan, Reasons.PinnedNoProcess },
         { "nothing visible", new InventoryBuilder().Veth("veth1", 3), VethStates.Orphan, Reasons.NoVisibleHolder },
         { "peer netns dying", new InventoryBuilder().Veth("veth1", -1), VethStates.Transient, Reasons.PeerNetnsDying },
@@ -28,6 +29,19 @@ public class ClassifierTests
     {
         var verdict = Classify(builder, "veth1");
         Assert.True(verdict.State == state && verdict.Reason == reason, $"{situation}: got {verdict.State}/{verdict.Reason}");
+    }
+
+    [Fact]
+    public void Two_namespaces_claiming_one_id_fail_nothing_and_pool_their_holders()
+    {
+        // A pinned-only namespace and a live one both answer nsid 0: the live holder wins, no identity is kept.
+        var builder = new InventoryBuilder().Veth("veth1", 0)
+            .Namespace(0, pins: ["/tmp/x/pin"], inode: 4026532100)
+            .Namespace(0, pids: [321], inode: 4026532101);
+        var verdict = Classify(builder, "veth1");
+        Assert.Equal((VethStates.InUse, Reasons.Process), (verdict.State, verdict.Reason));
+        Assert.Null(verdict.Peer.NetnsInode);
+        Assert.Equal([321], verdict.Peer.Processes);
     }
 
     [Fact]
