@@ -148,6 +148,7 @@ public sealed record ExporterOptions(
             var header = Duration("web.read-header-timeout", Get("web.read-header-timeout")!);
             if (idle < TimeSpan.FromSeconds(1) || header < TimeSpan.FromSeconds(1))
                 throw new UsageException("--web.idle-timeout and --web.read-header-timeout must be at least 1s");
+            if (Count("remediation.max-connections") < 1) throw new UsageException("--remediation.max-connections must be at least 1");
             var web = webConfig is null ? WebConfiguration.None : WebConfigFile.Read(webConfig, "web.config.file");
             string? remediationConfig = Get("remediation.web.config.file");
             if (remediationConfig is not null && remediationListen.Count == 0)
@@ -156,7 +157,7 @@ public sealed record ExporterOptions(
             if (remediationConfig is not null && remediation.BasicAuthUsers.Count > 0)
                 throw new UsageException($"--remediation.web.config.file {remediationConfig}: basic_auth_users does not apply there (remediation takes its bearer token); remove it");
             return new ServingOptions(webConfig, web, remediationListen, remediationConfig ?? webConfig, remediation,
-                Count("web.max-connections"), idle, header);
+                Count("web.max-connections"), Count("remediation.max-connections"), idle, header);
         }
 
         int Count(string name) => int.TryParse(Get(name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value)

@@ -24,6 +24,7 @@ public static class Flags
         new("log.format", "Log format: text or json.", "text"),
         new("metrics.orphan-details", "Export veth_orphan_info with one series per orphaned interface.", "false", IsSwitch: true),
         new("remediation.listen-address", "Serve the remediation endpoints only here, e.g. 127.0.0.1:9815, and not on --web.listen-address (repeatable).", Repeatable: true),
+        new("remediation.max-connections", "Most connections open at once on the remediation listeners, within --web.max-connections; more are closed at once.", "64"),
         new("remediation.web.config.file", "Web configuration for the remediation listeners only (TLS and client certificates; default: --web.config.file)."),
         new("remediation.token-file", "File holding the bearer token that enables the remediation endpoints."),
         new("remediation.min-age", "Orphans younger than this are never deleted.", "10m"),

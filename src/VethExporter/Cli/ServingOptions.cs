@@ -13,6 +13,7 @@ public sealed record ServingOptions(
     string? RemediationWebConfigFile,
     WebConfiguration RemediationWebConfig,
     int MaxConnections,
+    int RemediationMaxConnections,
     TimeSpan IdleTimeout,
     TimeSpan ReadHeaderTimeout)
 {

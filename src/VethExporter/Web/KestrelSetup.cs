@@ -38,10 +38,13 @@ public static class KestrelSetup
         bool http2 = tls is not null && serving.WebConfig.Http2;
         bool remediationHttp2 = remediationTls is not null && serving.RemediationWebConfig.Http2;
         foreach (var address in webAddresses) ListenAddress.Apply(kestrel, address, listen => Secure(listen, tls, http2));
+        var remediationBudget = new ConnectionBudget(serving.RemediationMaxConnections);
         foreach (var address in serving.RemediationListenAddresses)
         {
             ListenAddress.Apply(kestrel, address, listen =>
             {
+                // Before TLS: a connection past the budget costs no handshake.
+                listen.Use(remediationBudget.Guard);
                 Secure(listen, remediationTls, remediationHttp2);
                 listen.Use(next => connection =>
                 {

@@ -93,6 +93,45 @@ public class ConnectionFloodKernelTests(ITestOutputHelper output)
         Assert.True(await Eventually.TrueAsync(() => HttpProbe.IsOk(served.Http, "/metrics"), TimeSpan.FromSeconds(10)));
     }
 
+    [SkippableFact]
+    public async Task A_flood_on_the_remediation_listener_stays_within_its_own_budget()
+    {
+        using var host = new FakeHost();
+        int remediationPort = BackgroundProcess.FreePort();
+        await using var served = await ServedExporter.StartAsync(host, null,
+            "--remediation.listen-address", $"127.0.0.1:{remediationPort}", "--remediation.max-connections", "8", "--web.max-connections", "40");
+
+        using (var flood = await IdleConnections.OpenAsync(remediationPort, 60))
+        {
+            await Task.Delay(500);
+            int closed = flood.ClosedByServer();
+            output.WriteLine($"{closed} of 60 connections to the remediation listener closed at once with --remediation.max-connections 8");
+            Assert.InRange(closed, 52, 60);
+            // The scrapers' share is untouched: the web listener takes 30 more connections and answers.
+            using var scrapers = await IdleConnections.OpenAsync(served.Port, 30);
+            await Task.Delay(500);
+            Assert.Equal(0, scrapers.ClosedByServer());
+            Assert.Equal(HttpStatusCode.OK, (await served.Http.GetAsync("/metrics")).StatusCode);
+        }
+        using var http = new HttpClient();
+        Assert.True(await Eventually.TrueAsync(() =>
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{remediationPort}/api/v1/remediate")
+                {
+                    Content = new StringContent("{\"interfaces\":[\"vethnone\"],\"dryRun\":true}", Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServedExporter.Token);
+                return http.Send(request).StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(10)), "remediation did not answer once the flood was gone");
+    }
+
     /// <summary>Sends wrong-token requests back to back from its own loopback address until stopped; returns how many were answered 401.</summary>
     private static async Task<int> WrongTokensAsync(int port, int index, CancellationToken stop)
     {

@@ -17,6 +17,7 @@ public class ServingFlagsTests
         Assert.Empty(serving.WebConfig.BasicAuthUsers);
         Assert.False(serving.SplitRemediation);
         Assert.Equal(4096, serving.MaxConnections);
+        Assert.Equal(64, serving.RemediationMaxConnections);
         Assert.Equal(TimeSpan.FromSeconds(60), serving.IdleTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), serving.ReadHeaderTimeout);
     }
@@ -40,6 +41,7 @@ public class ServingFlagsTests
     [InlineData("--web.max-connections", "-1")]
     [InlineData("--web.idle-timeout", "0s")]
     [InlineData("--web.read-header-timeout", "soon")]
+    [InlineData("--remediation.max-connections", "0")]
     public void Bad_limits_are_usage_errors(string flag, string value) =>
         Assert.Throws<UsageException>(() => Options(flag, value));
 
