@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # tool:package pairs the tests use.
 requirements=(
   ip:iproute2 tc:iproute2 iptables:iptables ip6tables:iptables nft:nftables ebtables:ebtables
-  ps:procps setpriv:util-linux nsenter:util-linux unshare:util-linux python3:python3 curl:curl
+  ps:procps setpriv:util-linux nsenter:util-linux unshare:util-linux python3:python3 curl:curl openssl:openssl
   promtool:prometheus prometheus:prometheus prometheus-alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager
   prometheus-node-exporter:prometheus-node-exporter ping:iputils-ping kill:procps
   clang:clang /usr/include/zlib.h:zlib1g-dev

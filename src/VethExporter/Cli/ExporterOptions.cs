@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using VethExporter.Classification;
 using VethExporter.HostInventory;
 using VethExporter.Scanning;
+using VethExporter.WebConfig;
 
 namespace VethExporter.Cli;
 
@@ -36,7 +37,8 @@ public sealed record ExporterOptions(
     AlertmanagerPullOptions? AlertmanagerPull,
     string Output,
     string? CaptureDirectory,
-    bool DryRun)
+    bool DryRun,
+    ServingOptions Serving)
 {
     /// <summary>How long one scan may take before it counts as hung (a blocked open, a stuck netlink answer).</summary>
     public TimeSpan ScanTimeout { get; init; } = TimeSpan.FromMinutes(1);
@@ -127,10 +129,36 @@ public sealed record ExporterOptions(
             PullOptions(),
             output,
             Get("out"),
-            Switch("dry-run"))
+            Switch("dry-run"),
+            ServingFlags())
         {
             ScanTimeout = scanTimeout,
         };
+
+        ServingOptions ServingFlags()
+        {
+            string? webConfig = Get("web.config.file");
+            var remediationListen = GetAll("remediation.listen-address");
+            if (remediationListen.Count > 0 && tokenFile is null)
+                throw new UsageException("--remediation.listen-address needs --remediation.token-file: without a token there are no remediation endpoints to serve");
+            var listen = GetAll("web.listen-address");
+            if (listen.Intersect(remediationListen).FirstOrDefault() is { } both)
+                throw new UsageException($"{both} is given as both --web.listen-address and --remediation.listen-address");
+            var idle = Duration("web.idle-timeout", Get("web.idle-timeout")!);
+            var header = Duration("web.read-header-timeout", Get("web.read-header-timeout")!);
+            if (idle < TimeSpan.FromSeconds(1) || header < TimeSpan.FromSeconds(1))
+                throw new UsageException("--web.idle-timeout and --web.read-header-timeout must be at least 1s");
+            if (Count("remediation.max-connections") < 1) throw new UsageException("--remediation.max-connections must be at least 1");
+            var web = webConfig is null ? WebConfiguration.None : WebConfigFile.Read(webConfig, "web.config.file");
+            string? remediationConfig = Get("remediation.web.config.file");
+            if (remediationConfig is not null && remediationListen.Count == 0)
+                throw new UsageException("--remediation.web.config.file needs --remediation.listen-address");
+            var remediation = remediationConfig is null ? web : WebConfigFile.Read(remediationConfig, "remediation.web.config.file");
+            if (remediationConfig is not null && remediation.BasicAuthUsers.Count > 0)
+                throw new UsageException($"--remediation.web.config.file {remediationConfig}: basic_auth_users does not apply there (remediation takes its bearer token); remove it");
+            return new ServingOptions(webConfig, web, remediationListen, remediationConfig ?? webConfig, remediation,
+                Count("web.max-connections"), Count("remediation.max-connections"), idle, header);
+        }
 
         int Count(string name) => int.TryParse(Get(name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value)
             ? value

@@ -13,6 +13,7 @@ using VethExporter.Scanning;
 using VethExporter.Service;
 using VethExporter.Tracking;
 using VethExporter.Web;
+using VethExporter.WebConfig;
 
 namespace VethExporter.Commands;
 
@@ -35,10 +36,12 @@ internal static partial class ServeCommand
             });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            foreach (var address in options.ListenAddresses) ListenAddress.Apply(kestrel, address);
-        });
+        var serving = options.Serving;
+        var tls = serving.WebConfig.Tls is { } tlsConfig ? LoadTls(tlsConfig, serving.WebConfigFile!) : null;
+        var remediationTls = ReferenceEquals(serving.RemediationWebConfig, serving.WebConfig) ? tls
+            : serving.RemediationWebConfig.Tls is { } own ? LoadTls(own, serving.RemediationWebConfigFile!) : null;
+        if (tls is not null || remediationTls is not null) builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, options.ListenAddresses, serving, tls, remediationTls));
 
         // prometheus-net's defaults are .NET-internal noise; we export the standard process_* set instead.
         Prometheus.Metrics.SuppressDefaultMetrics();
@@ -63,7 +66,7 @@ internal static partial class ServeCommand
         builder.Services.AddSingleton(scanner);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(page);
-        builder.Services.AddSingleton<SnapshotStore>();
+        builder.Services.AddSingleton(new SnapshotStore(new SnapshotPages(version, options.TelemetryPath, remediationEnabled: options.TokenFile is not null).Render));
         builder.Services.AddSingleton(sp => new ScanCoordinator(scanner, tracker, sp.GetRequiredService<SnapshotStore>(), metrics,
             TimeProvider.System, sp.GetRequiredService<ILogger<ScanCoordinator>>(), timeout: options.ScanTimeout, page: page));
         builder.Services.AddHostedService(sp => new ScanLoop(sp.GetRequiredService<ScanCoordinator>(), options.ScanInterval));
@@ -128,7 +131,14 @@ internal static partial class ServeCommand
         await using var app = builder.Build();
         System.Runtime.InteropServices.PosixSignalRegistration? hangup = null;
         LogHistory(app.Logger, loaded.Message);
-        Endpoints.MapReadOnly(app, options.TelemetryPath, version, remediationEnabled: remediation is not null);
+        if (serving.SplitRemediation) app.Use(ListenerSplit.InvokeAsync);
+        if (serving.WebConfig.BasicAuthUsers.Count > 0)
+        {
+            // Lives as long as the process.
+            var authenticator = new BasicAuthenticator(serving.WebConfig.BasicAuthUsers);
+            app.Use((context, next) => BasicAuthGate.InvokeAsync(context, next, authenticator));
+        }
+        Endpoints.MapReadOnly(app, options.TelemetryPath);
         if (budget is not null)
         {
             // Resolve the audit log now: an unwritable audit location must stop the start, not the first request.
@@ -159,9 +169,11 @@ internal static partial class ServeCommand
         }
         catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {
-            throw new UsageException($"cannot listen on {string.Join(", ", options.ListenAddresses)}: {e.Message}");
+            throw new UsageException($"cannot listen on {string.Join(", ", options.ListenAddresses.Concat(serving.RemediationListenAddresses))}: {e.Message}");
         }
-        string addresses = string.Join(", ", options.ListenAddresses);
+        string scheme = tls is null ? "http" : "https", remediationScheme = remediationTls is null ? "http" : "https";
+        string addresses = string.Join(", ", options.ListenAddresses.Select(a => $"{scheme}://{a}"));
+        if (serving.SplitRemediation) addresses += $"; remediation only on {string.Join(", ", serving.RemediationListenAddresses.Select(a => $"{remediationScheme}://{a}"))}";
         string interval = PrometheusDuration.Format(options.ScanInterval);
         LogStarted(app.Logger, version, addresses, interval);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
@@ -199,6 +211,18 @@ internal static partial class ServeCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"--remediation.audit-file {options.AuditFile}: {e.Message}");
+        }
+    }
+
+    private static TlsServer LoadTls(TlsServerConfig config, string file)
+    {
+        try
+        {
+            return new TlsServer(config, TimeProvider.System);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new UsageException($"{file}: cannot load the TLS files: {e.Message}");
         }
     }
 

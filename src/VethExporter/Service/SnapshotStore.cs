@@ -1,20 +1,41 @@
+using VethExporter.Snapshot;
+
 namespace VethExporter.Service;
 
-/// <summary>Holds the latest published snapshot; scrapes and API calls read it, only scans write it.</summary>
+/// <summary>
+/// Holds the latest published snapshot; scrapes and API calls read it, only scans write it. The served
+/// documents are rendered once per publish, so a request costs a copy of bytes, however many arrive.
+/// </summary>
 public sealed class SnapshotStore
 {
-    private volatile PublishedSnapshot? _latest;
+    private static readonly RenderedSnapshot Nothing = new(null, []);
+
+    private sealed record Current(PublishedSnapshot? Snapshot, RenderedSnapshot Rendered);
+
+    private readonly Func<SnapshotDocument?, RenderedSnapshot>? _render;
+    private volatile Current _current;
     private volatile bool _stalled;
 
-    public PublishedSnapshot? Latest => _latest;
+    /// <param name="render">Renders the served documents; null where nothing is served (the remediate command).</param>
+    public SnapshotStore(Func<SnapshotDocument?, RenderedSnapshot>? render = null)
+    {
+        _render = render;
+        _current = new Current(null, render?.Invoke(null) ?? Nothing);
+    }
+
+    public PublishedSnapshot? Latest => _current.Snapshot;
+
+    /// <summary>The documents of the latest snapshot (or of "no scan yet"), from the same publish as <see cref="Latest"/>.</summary>
+    public RenderedSnapshot Rendered => _current.Rendered;
 
     /// <summary>Ready once one scan has succeeded, and not while a scan is hung past its deadline.</summary>
-    public bool Ready => _latest is not null && !_stalled;
+    public bool Ready => _current.Snapshot is not null && !_stalled;
 
     /// <summary>Why <see cref="Ready"/> is false, for /readyz.</summary>
     public string NotReadyReason => _stalled ? "a scan is hung past --scan.timeout" : "no successful scan yet";
 
-    public void Publish(PublishedSnapshot snapshot) => _latest = snapshot;
+    public void Publish(PublishedSnapshot snapshot) =>
+        _current = new Current(snapshot, _render?.Invoke(snapshot.Document) ?? Nothing);
 
     public void SetStalled(bool stalled) => _stalled = stalled;
 }

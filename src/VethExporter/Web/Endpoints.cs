@@ -1,17 +1,15 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using VethExporter.Metrics;
 using VethExporter.Service;
-using VethExporter.Snapshot;
 
 namespace VethExporter.Web;
 
 /// <summary>The read-only HTTP surface: metrics, the snapshot JSON, the landing page and the probes.</summary>
 public static class Endpoints
 {
-    public static void MapReadOnly(WebApplication app, string telemetryPath, string version, bool remediationEnabled)
+    public static void MapReadOnly(WebApplication app, string telemetryPath)
     {
         var store = app.Services.GetRequiredService<SnapshotStore>();
         var page = app.Services.GetRequiredService<MetricsPage>();
@@ -24,11 +22,21 @@ public static class Endpoints
             await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
         }));
 
-        app.MapGet("/api/v1/orphans", (HttpContext context) => store.Latest is { } latest
-            ? Results.Text(JsonSerializer.Serialize(latest.Document, SnapshotJsonContext.Default.SnapshotDocument), "application/json; charset=utf-8")
-            : Results.Text("{\"error\":\"no scan has completed yet\"}", "application/json; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable));
+        // Rendered once per scan by the store: a request only copies bytes.
+        app.MapGet("/api/v1/orphans", (RequestDelegate)(context =>
+        {
+            byte[]? json = store.Rendered.OrphansJson;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            if (json is not null) return context.Response.Body.WriteAsync(json, context.RequestAborted).AsTask();
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return context.Response.WriteAsync("{\"error\":\"no scan has completed yet\"}", context.RequestAborted);
+        }));
 
-        app.MapGet("/", () => Results.Text(LandingPage.Render(version, telemetryPath, store.Latest?.Document, remediationEnabled), "text/html; charset=utf-8"));
+        app.MapGet("/", (RequestDelegate)(context =>
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            return context.Response.Body.WriteAsync(store.Rendered.LandingPage, context.RequestAborted).AsTask();
+        }));
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () => store.Ready

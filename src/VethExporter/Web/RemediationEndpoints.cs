@@ -42,7 +42,7 @@ internal static class RemediationEndpoints
             var response = await d.Remediator.RemediateAsync(parsed.Request, Caller(context), "api", context.RequestAborted).ConfigureAwait(false);
             context.Response.ContentType = "application/json; charset=utf-8";
             await JsonSerializer.SerializeAsync(context.Response.Body, response, RemediationJsonContext.Default.RemediationResponse, context.RequestAborted).ConfigureAwait(false);
-        }));
+        })).WithMetadata(RemediationEndpointMetadata.Instance);
 
         app.MapPost("/api/v1/alertmanager", (RequestDelegate)(async context =>
         {
@@ -68,7 +68,7 @@ internal static class RemediationEndpoints
             context.Response.ContentType = "application/json; charset=utf-8";
             await JsonSerializer.SerializeAsync(context.Response.Body, new WebhookAccepted(accepted, ignored, parsed.Truncated),
                 RemediationJsonContext.Default.WebhookAccepted, context.RequestAborted).ConfigureAwait(false);
-        }));
+        })).WithMetadata(RemediationEndpointMetadata.Instance);
     }
 
     /// <summary>

@@ -18,12 +18,17 @@ public sealed class ServedExporter : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
-    private ServedExporter(Process process, int port, string directory)
+    private ServedExporter(Process process, int port, string directory, ServeSettings settings)
     {
         _process = process;
         Port = port;
         Directory = directory;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient(settings.Handler ?? new SocketsHttpHandler(), disposeHandler: true)
+        {
+            BaseAddress = new Uri($"{settings.Scheme}://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        Http.DefaultRequestHeaders.Authorization = settings.Authorization;
         process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         process.BeginOutputReadLine();
@@ -32,6 +37,7 @@ public sealed class ServedExporter : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The exporter's process id (to count its open descriptors).</summary>
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -56,8 +62,13 @@ public sealed class ServedExporter : IAsyncDisposable
     public static Task<ServedExporter> StartAsync(FakeHost host, string? directory = null, params string[] extra) =>
         StartAsync(host, directory, withToken: true, extra);
 
-    public static async Task<ServedExporter> StartAsync(FakeHost host, string? directory, bool withToken, params string[] extra)
+    public static Task<ServedExporter> StartAsync(FakeHost host, string? directory, bool withToken, params string[] extra) =>
+        StartAsync(host, directory, new ServeSettings(WithToken: withToken), extra);
+
+    /// <summary>Starts serve; readiness is probed with the settings' client (scheme, TLS, credentials).</summary>
+    public static async Task<ServedExporter> StartAsync(FakeHost host, string? directory, ServeSettings settings, params string[] extra)
     {
+        bool withToken = settings.WithToken;
         directory ??= System.IO.Directory.CreateTempSubdirectory("vxt-serve-").FullName;
         string tokenFile = Path.Combine(directory, "token");
         await File.WriteAllTextAsync(tokenFile, Token + "\n");
@@ -77,7 +88,7 @@ public sealed class ServedExporter : IAsyncDisposable
             .. (extra.Contains("--remediation.min-age") ? Array.Empty<string>() : ["--remediation.min-age", "0s"]), .. (withToken ? new[] { "--remediation.token-file", tokenFile } : []), .. extra,
         ];
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        var served = new ServedExporter(Process.Start(start)!, port, directory);
+        var served = new ServedExporter(Process.Start(start)!, port, directory, settings);
         if (!await Eventually.TrueAsync(() => served._process.HasExited || HttpProbe.IsOk(served.Http, "/readyz"), TimeSpan.FromSeconds(30)) || served._process.HasExited)
         {
             string log = served.Log;

@@ -156,13 +156,18 @@ public sealed partial class ManifestTests
     {
         using var directory = new TempDirectory();
         File.WriteAllText(directory.File("token"), "t");
+        string webConfig = UsableRemediationWebConfig(directory);
         var args = Container(DaemonSet(remediation)).Texts("args")
             .Select(a => a.StartsWith("--remediation.token-file=", StringComparison.Ordinal) ? $"--remediation.token-file={directory.File("token")}" : a)
+            .Select(a => a.StartsWith("--remediation.web.config.file=", StringComparison.Ordinal) ? $"--remediation.web.config.file={webConfig}" : a)
             .ToList();
         var line = CommandLine.Parse(args, Flags.All);
         Assert.Equal("serve", line.Verb);
         var options = ExporterOptions.From(line, _ => null);
         Assert.Equal(remediation, options.TokenFile is not null);
+        Assert.Equal(remediation, options.Serving.SplitRemediation);
+        Assert.Null(options.Serving.WebConfig.Tls); // probes and scrapes stay plain HTTP on :9814
+        if (remediation) Assert.Equal(VethExporter.WebConfig.ClientAuthType.RequireAndVerifyClientCert, options.Serving.RemediationWebConfig.Tls!.ClientAuth);
         Assert.Equal("/proc", options.Paths.Procfs);
         Assert.Null(options.Paths.ScannedNetns);
     }
@@ -196,9 +201,16 @@ public sealed partial class ManifestTests
         Assert.True(secret.Map("stringData").ContainsKey(item.Text("key")!), "the Secret has no such key");
         Assert.Equal("Opaque", secret.Text("type"));
 
+        // The remediation listener: its own address, mutual TLS from the Secret.
+        var (listenArg, webConfigArg, tlsMount, tlsVolume) = RemediationListener(variant);
+
         // Everything else is the read-only DaemonSet.
         Container(variant).Map()["image"] = Container(base_).Text("image");
         container.Items("args").Remove(tokenArg);
+        container.Items("args").Remove(listenArg);
+        container.Items("args").Remove(webConfigArg);
+        container.Items("volumeMounts").Remove(tlsMount);
+        variant.Items("spec", "template", "spec", "volumes").Remove(tlsVolume);
         container.Items("securityContext", "capabilities", "add").Remove("NET_ADMIN");
         container.Items("volumeMounts").Remove(mount);
         variant.Items("spec", "template", "spec", "volumes").Remove(volume);
@@ -237,14 +249,21 @@ public sealed partial class ManifestTests
         string pushToken = Assert.Single(pushContainer.Texts("args"), a => a.StartsWith("--remediation.token-file=", StringComparison.Ordinal));
         var pushMount = Assert.Single(pushContainer.Items("volumeMounts"), m => m.Text("name") == "token");
         var pushVolume = Assert.Single(push.Items("spec", "template", "spec", "volumes"), v => v.Text("name") == "token");
+        // Pull mode has no inbound remediation, so no remediation listener either.
+        Assert.DoesNotContain(args, a => a.StartsWith("--remediation.listen-address", StringComparison.Ordinal));
+        var (listenArg, webConfigArg, tlsMount, tlsVolume) = RemediationListener(push);
         foreach (var arg in args.Where(a => a.StartsWith("--remediation.alertmanager.", StringComparison.Ordinal) || a.StartsWith("--remediation.instance=", StringComparison.Ordinal)).ToList())
             container.Items("args").Remove(arg);
         container.Items("args").Add(pushToken);
+        container.Items("args").Add(listenArg);
+        container.Items("args").Add(webConfigArg);
         container.Map().Remove("env");
         container.Items("volumeMounts").Remove(mount);
         container.Items("volumeMounts").Add(pushMount);
+        container.Items("volumeMounts").Add(tlsMount);
         pull.Items("spec", "template", "spec", "volumes").Remove(volume);
         pull.Items("spec", "template", "spec", "volumes").Add(pushVolume);
+        pull.Items("spec", "template", "spec", "volumes").Add(tlsVolume);
         Assert.Null(Yaml.Difference(push, pull));
     }
 
@@ -275,6 +294,68 @@ public sealed partial class ManifestTests
         var receiver = Assert.Single(config.Items("receivers"), r => r.Text("name") == route.Text("receiver"));
         Assert.Equal(["name"], receiver.Map().Keys.ToList());
         Assert.Contains("amtool silence add alertname=VethOrphansAccumulating", File.ReadAllText(Deploy("alertmanager", "alertmanager-fleet.yml")), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The remediation DaemonSet's own listener: a non-loopback address apart from :9814 and a web
+    /// configuration from the TLS Secret, mounted read-only, that requires verified client certificates.
+    /// </summary>
+    private static (string Listen, string WebConfig, object? Mount, object? Volume) RemediationListener(object? daemonSet)
+    {
+        var container = Container(daemonSet);
+        var args = container.Texts("args");
+        string listen = Assert.Single(args, a => a.StartsWith("--remediation.listen-address=", StringComparison.Ordinal));
+        Assert.Equal("--remediation.listen-address=:9815", listen);
+        string webConfigArg = Assert.Single(args, a => a.StartsWith("--remediation.web.config.file=", StringComparison.Ordinal));
+        string webConfig = webConfigArg["--remediation.web.config.file=".Length..];
+        Assert.DoesNotContain(args, a => a.StartsWith("--web.config.file", StringComparison.Ordinal));
+
+        var mount = Assert.Single(container.Items("volumeMounts"), m => m.Text("mountPath") == Path.GetDirectoryName(webConfig));
+        Assert.Equal("true", mount.Text("readOnly"));
+        var volume = Assert.Single(daemonSet.Items("spec", "template", "spec", "volumes"), v => v.Text("name") == mount.Text("name"));
+        var secret = Yaml.Load(Deploy("remediation", "tls-secret.yaml"));
+        Assert.Equal(secret.Text("metadata", "name"), volume.Text("secret", "secretName"));
+        var files = secret.Map("stringData");
+        var config = VethExporter.WebConfig.WebConfigParser.Parse(files[Path.GetFileName(webConfig)]!.ToString()!, Path.GetDirectoryName(webConfig)!);
+        var tls = Assert.IsType<VethExporter.WebConfig.TlsServerConfig>(config.Tls);
+        Assert.Equal(VethExporter.WebConfig.ClientAuthType.RequireAndVerifyClientCert, tls.ClientAuth);
+        foreach (string file in new[] { tls.CertFile, tls.KeyFile, tls.ClientCaFile! })
+        {
+            Assert.Equal(Path.GetDirectoryName(webConfig), Path.GetDirectoryName(file));
+            Assert.True(files.ContainsKey(Path.GetFileName(file)), $"the TLS Secret has no {Path.GetFileName(file)}");
+        }
+        return (listen, webConfigArg, mount, volume);
+    }
+
+    /// <summary>The Secret's web configuration with real certificates in their place, as the DaemonSet would mount it.</summary>
+    private static string UsableRemediationWebConfig(TempDirectory directory)
+    {
+        var files = Yaml.Load(Deploy("remediation", "tls-secret.yaml")).Map("stringData");
+        using var ca = VethExporter.Tests.WebConfig.TestCertificates.Authority("ca");
+        using var server = VethExporter.Tests.WebConfig.TestCertificates.Issue(ca, "node", client: false);
+        var (cert, key) = VethExporter.Tests.WebConfig.TestCertificates.WritePem(server, directory.Path, "node");
+        File.Move(cert, directory.File("tls.crt"));
+        File.Move(key, directory.File("tls.key"));
+        File.WriteAllText(directory.File("ca.crt"), ca.ExportCertificatePem());
+        File.WriteAllText(directory.File("web-config.yml"), files["web-config.yml"]!.ToString());
+        return directory.File("web-config.yml");
+    }
+
+    [Fact]
+    public void The_web_config_example_is_one_the_exporter_reads()
+    {
+        var config = VethExporter.WebConfig.WebConfigParser.Parse(File.ReadAllText(Deploy("web-config.yml")), "/etc/veth-exporter");
+        Assert.Equal(VethExporter.WebConfig.ClientAuthType.RequireAndVerifyClientCert, config.Tls!.ClientAuth);
+        Assert.Equal("/etc/veth-exporter/ca.crt", config.Tls.ClientCaFile);
+    }
+
+    [Fact]
+    public void The_tls_secret_is_a_documented_placeholder()
+    {
+        var files = Yaml.Load(Deploy("remediation", "tls-secret.yaml")).Map("stringData");
+        foreach (string name in new[] { "tls.crt", "tls.key", "ca.crt" })
+            Assert.Contains("REPLACE-ME", files[name]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("kubectl -n veth-exporter create secret generic veth-exporter-remediation-tls", File.ReadAllText(Deploy("remediation", "tls-secret.yaml")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace VethExporter.KernelTests.Support;
+
+/// <summary>TCP connections a test opens and holds without a word (or with a half request), disposed together.</summary>
+public sealed class IdleConnections : IDisposable
+{
+    private readonly List<Socket> _sockets = [];
+
+    public int Count => _sockets.Count;
+
+    /// <summary>Opens count connections, a batch at a time so the listen backlog never overflows into SYN retries.</summary>
+    public static async Task<IdleConnections> OpenAsync(int port, int count, byte[]? send = null)
+    {
+        var connections = new IdleConnections();
+        for (int done = 0; done < count; done += 100)
+        {
+            var batch = Enumerable.Range(0, Math.Min(100, count - done)).Select(async _ =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await socket.ConnectAsync(IPAddress.Loopback, port);
+                if (send is not null) await socket.SendAsync(send);
+                return socket;
+            });
+            connections._sockets.AddRange(await Task.WhenAll(batch));
+        }
+        return connections;
+    }
+
+    /// <summary>How many the server has closed (a FIN or a reset seen, after reading whatever it answered).</summary>
+    public int ClosedByServer()
+    {
+        int closed = 0;
+        byte[] buffer = new byte[4096];
+        foreach (var socket in _sockets)
+        {
+            try
+            {
+                while (socket.Available > 0) socket.Receive(buffer);
+                if (socket.Poll(0, SelectMode.SelectRead) && socket.Receive(buffer, SocketFlags.Peek) == 0) closed++;
+            }
+            catch (SocketException)
+            {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    public void Dispose()
+    {
+        foreach (var socket in _sockets) socket.Dispose();
+    }
+}
