@@ -19,7 +19,7 @@ internal static class Program
             var line = CommandLine.Parse(args, Flags.All);
             if (line.HelpRequested)
             {
-                Console.Out.Write(Usage.Text());
+                Console.Out.Write(Usage.Text(line.Verb));
                 return 0;
             }
             if (line.Verb != "remediate" && line.Arguments.Count > 0)

@@ -84,8 +84,13 @@ public class ScanCommandKernelTests
     [SkippableFact]
     public void Bad_flags_give_one_line_and_exit_2()
     {
-        var (code, _, error) = Exporter.Run(["scan", "--scan.interval", "soon"]);
+        var (code, _, error) = Exporter.Run(["scan", "--scan.peer-netns-grace", "soon"]);
         Assert.Equal(2, code);
-        Assert.Equal("veth-exporter: --scan.interval: \"soon\" is not a duration (use e.g. 30s, 10m, 1h)", error.Trim());
+        Assert.Equal("veth-exporter: --scan.peer-netns-grace: \"soon\" is not a duration (use e.g. 30s, 10m, 1h)", error.Trim());
+
+        // A flag of another command is refused, not ignored.
+        (code, _, error) = Exporter.Run(["serve", "--dry-run"]);
+        Assert.Equal(2, code);
+        Assert.Equal("veth-exporter: --dry-run is not a flag of serve (see serve --help)", error.Trim());
     }
 }

@@ -2,7 +2,8 @@ namespace VethExporter.Cli;
 
 /// <summary>
 /// A parsed command line: the verb, the flags given (as <c>--name value</c> or <c>--name=value</c>),
-/// and the positional arguments. Unknown flags and missing values are usage errors, never ignored.
+/// and the positional arguments. Unknown flags, flags of another verb and missing values are usage
+/// errors, never ignored.
 /// </summary>
 public sealed class CommandLine
 {
@@ -65,6 +66,7 @@ public sealed class CommandLine
                 continue;
             }
             if (!known.TryGetValue(name, out var flag)) throw new UsageException($"unknown flag --{name} (see {verb} --help)");
+            if (!flag.BelongsTo(verb)) throw new UsageException($"--{name} is not a flag of {verb} (see {verb} --help)");
 
             if (flag.IsSwitch)
             {

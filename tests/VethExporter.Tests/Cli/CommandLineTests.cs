@@ -25,12 +25,12 @@ public class CommandLineTests
     [Fact]
     public void Both_flag_spellings_and_repeats_are_accepted()
     {
-        var line = CommandLine.Parse(["scan", "--output=json", "--scan.interval", "1m", "--web.listen-address", ":1", "--web.listen-address=:2"], Flags.All);
-        Assert.Equal("scan", line.Verb);
+        var line = CommandLine.Parse(["serve", "--scan.interval=1m", "--web.listen-address", ":1", "--web.listen-address=:2"], Flags.All);
+        Assert.Equal("serve", line.Verb);
         var options = ExporterOptions.From(line, _ => null);
-        Assert.Equal("json", options.Output);
         Assert.Equal(TimeSpan.FromMinutes(1), options.ScanInterval);
         Assert.Equal([":1", ":2"], options.ListenAddresses);
+        Assert.Equal("json", ExporterOptions.From(CommandLine.Parse(["scan", "--output=json"], Flags.All), _ => null).Output);
     }
 
     [Fact]
@@ -46,7 +46,6 @@ public class CommandLineTests
     [InlineData("unknown flag --no.such", "--no.such", "1")]
     [InlineData("\"soon\" is not a duration", "--scan.interval", "soon")]
     [InlineData("at least 1s", "--scan.interval", "0s")]
-    [InlineData("must be one of text, json", "--output", "yaml")]
     [InlineData("must be a whole number", "--remediation.max-deletes", "-1")]
     [InlineData("not a valid regular expression", "--remediation.protect", "(")]
     [InlineData("no such directory", "--path.procfs", "/nonexistent/proc")]
@@ -62,6 +61,37 @@ public class CommandLineTests
     {
         Assert.Contains("needs a value", Assert.Throws<UsageException>(() => Options("--scan.interval")).Message);
         Assert.Contains("unknown command", Assert.Throws<UsageException>(() => Options("explode")).Message);
-        Assert.Contains("more than once", Assert.Throws<UsageException>(() => Options("--output", "json", "--output", "text")).Message);
+        Assert.Contains("more than once", Assert.Throws<UsageException>(() => Options("scan", "--output", "json", "--output", "text")).Message);
+        Assert.Contains("must be one of text, json", Assert.Throws<UsageException>(() => Options("scan", "--output", "yaml")).Message);
+    }
+
+    [Theory]
+    [InlineData("serve", "--dry-run")]
+    [InlineData("serve", "--output", "json")]
+    [InlineData("scan", "--web.listen-address", ":1")]
+    [InlineData("scan", "--remediation.token-file", "/etc/passwd")]
+    [InlineData("scan", "--dry-run")]
+    [InlineData("remediate", "--remediation.alertmanager.url", "http://am:9093")]
+    [InlineData("capture-fixtures", "--remediation.min-age", "1m")]
+    public void A_flag_of_another_command_is_a_usage_error(params string[] args)
+    {
+        var error = Assert.Throws<UsageException>(() => CommandLine.Parse(args, Flags.All));
+        Assert.Equal($"{args[1]} is not a flag of {args[0]} (see {args[0]} --help)", error.Message);
+    }
+
+    [Fact]
+    public void The_environment_may_hold_flags_of_other_commands()
+    {
+        // One environment (a unit file, a pod spec) serves every command: only the command line is strict.
+        var environment = new Dictionary<string, string?> { ["VETH_EXPORTER_WEB_LISTEN_ADDRESS"] = ":9999" };
+        var options = ExporterOptions.From(CommandLine.Parse(["scan", "--output", "json"], Flags.All), n => environment.GetValueOrDefault(n));
+        Assert.Equal("json", options.Output);
+    }
+
+    [Fact]
+    public void A_flag_that_does_nothing_is_gone()
+    {
+        Assert.DoesNotContain(Flags.All, f => f.Name == "path.sysfs");
+        Assert.Contains("unknown flag --path.sysfs", Assert.Throws<UsageException>(() => Options("--path.sysfs", "/sys")).Message);
     }
 }
