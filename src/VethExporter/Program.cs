@@ -1,5 +1,6 @@
 using VethExporter.Cli;
 using VethExporter.Commands;
+using VethExporter.Common;
 
 namespace VethExporter;
 

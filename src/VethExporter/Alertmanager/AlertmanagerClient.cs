@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
-using VethExporter.Cli;
+using VethExporter.Common;
 
 namespace VethExporter.Alertmanager;
 
@@ -71,7 +71,7 @@ public sealed class AlertmanagerClient : IDisposable
             if (!response.IsSuccessStatusCode) return AlertsApiResult.Fail($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
             if (response.Content.Headers.ContentLength > MaxAnswerBytes) return AlertsApiResult.Fail($"the answer is larger than {MaxAnswerBytes} bytes");
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var body = await Web.RequestBody.ReadAtMostAsync(stream, MaxAnswerBytes, cancellationToken).ConfigureAwait(false);
+            var body = await Common.BoundedRead.ReadAtMostAsync(stream, MaxAnswerBytes, cancellationToken).ConfigureAwait(false);
             return body is null ? AlertsApiResult.Fail($"the answer is larger than {MaxAnswerBytes} bytes") : AlertsApiParser.Parse(body);
         }
         catch (HttpRequestException e)

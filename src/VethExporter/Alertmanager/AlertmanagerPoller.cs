@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using VethExporter.Cli;
 using VethExporter.Metrics;
 using VethExporter.Remediation;
 

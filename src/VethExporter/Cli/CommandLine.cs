@@ -1,3 +1,5 @@
+using VethExporter.Common;
+
 namespace VethExporter.Cli;
 
 /// <summary>

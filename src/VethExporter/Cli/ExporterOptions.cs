@@ -3,6 +3,9 @@ using VethExporter.Classification;
 using VethExporter.HostInventory;
 using VethExporter.Scanning;
 using VethExporter.WebConfig;
+using VethExporter.Alertmanager;
+using VethExporter.Web;
+using VethExporter.Common;
 
 namespace VethExporter.Cli;
 

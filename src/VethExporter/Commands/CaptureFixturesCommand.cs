@@ -1,5 +1,6 @@
 using VethExporter.Cli;
 using VethExporter.Netlink;
+using VethExporter.Common;
 
 namespace VethExporter.Commands;
 

@@ -7,6 +7,7 @@ using VethExporter.Remediation;
 using VethExporter.Scanning;
 using VethExporter.Service;
 using VethExporter.Tracking;
+using VethExporter.Common;
 
 namespace VethExporter.Commands;
 
@@ -37,8 +38,7 @@ internal static class RemediateCommand
             File.Exists(options.StateFile) ? new TrackerStateStore(options.StateFile, clock) : null);
         tracker.Load();
         var registry = Prometheus.Metrics.NewCustomRegistry();
-        var metrics = new ExporterMetrics(registry, false, "cli", Environment.Version.ToString());
-        using var coordinator = new ScanCoordinator(scanner, tracker, new SnapshotStore(), metrics, clock, NullLogger<ScanCoordinator>.Instance, persist: false, timeout: options.ScanTimeout);
+        using var coordinator = new ScanCoordinator(scanner, tracker, new SnapshotStore(), clock, NullLogger<ScanCoordinator>.Instance, persist: false, timeout: options.ScanTimeout);
         using var audit = OpenAudit(options.AuditFile, loggers);
         using var remediator = new Remediator(coordinator, scanner.Netlink, options.Paths, new RemediationPolicy(options.MaxDeletes, options.DetachBridged, options.ReleaseNetns),
             audit, new RemediationMetrics(registry), clock, loggers.CreateLogger<Remediator>());

@@ -11,9 +11,11 @@ using VethExporter.Metrics;
 using VethExporter.Remediation;
 using VethExporter.Scanning;
 using VethExporter.Service;
+using VethExporter.Snapshot;
 using VethExporter.Tracking;
 using VethExporter.Web;
 using VethExporter.WebConfig;
+using VethExporter.Common;
 
 namespace VethExporter.Commands;
 
@@ -66,9 +68,11 @@ internal static partial class ServeCommand
         builder.Services.AddSingleton(scanner);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(page);
-        builder.Services.AddSingleton(new SnapshotStore(new SnapshotPages(version, options.TelemetryPath, remediationEnabled: options.TokenFile is not null).Render));
-        builder.Services.AddSingleton(sp => new ScanCoordinator(scanner, tracker, sp.GetRequiredService<SnapshotStore>(), metrics,
-            TimeProvider.System, sp.GetRequiredService<ILogger<ScanCoordinator>>(), timeout: options.ScanTimeout, page: page));
+        var pages = new SnapshotPages(version, options.TelemetryPath, remediationEnabled: options.TokenFile is not null);
+        builder.Services.AddSingleton(new SnapshotStore(published =>
+            pages.Render(published is null ? null : SnapshotMapper.ToDocument(published.Scan, published.Tracked.History))));
+        builder.Services.AddSingleton(sp => new ScanCoordinator(scanner, tracker, sp.GetRequiredService<SnapshotStore>(),
+            TimeProvider.System, sp.GetRequiredService<ILogger<ScanCoordinator>>(), timeout: options.ScanTimeout, observer: new ScanMetrics(metrics, page)));
         builder.Services.AddHostedService(sp => new ScanLoop(sp.GetRequiredService<ScanCoordinator>(), options.ScanInterval));
 
         RemediationEndpoints.Dependencies? remediation = null;

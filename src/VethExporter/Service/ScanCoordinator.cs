@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
-using VethExporter.Metrics;
+using VethExporter.Common;
 using VethExporter.Scanning;
-using VethExporter.Snapshot;
 using VethExporter.Tracking;
 
 namespace VethExporter.Service;
@@ -19,12 +18,11 @@ public sealed partial class ScanCoordinator(
     Scanner scanner,
     Tracker tracker,
     SnapshotStore store,
-    ExporterMetrics metrics,
     TimeProvider clock,
     ILogger<ScanCoordinator> logger,
     bool persist = true,
     TimeSpan? timeout = null,
-    MetricsPage? page = null) : IDisposable
+    IScanObserver? observer = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(1);
@@ -64,30 +62,19 @@ public sealed partial class ScanCoordinator(
         }
     }
 
-    /// <summary>
-    /// One scan and everything it changes; the metrics page is rendered last, so scrapes see this scan's
-    /// values all together (the coordinator is the only writer of the scan-derived families).
-    /// </summary>
+    /// <summary>One scan and everything it changes; the observer hears of its end last, still under the gate.</summary>
     private async Task<PublishedSnapshot?> ScanLockedAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            return await ScanAndRecordAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (page is not null) await page.PublishAsync(CancellationToken.None).ConfigureAwait(false);
-        }
+        var (published, error, persisted) = await ScanAndRecordAsync(cancellationToken).ConfigureAwait(false);
+        if (observer is not null)
+            await observer.ScanEndedAsync(new ScanOutcome(published?.Tracked, error, persisted, clock.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+        return published;
     }
 
-    private async Task<PublishedSnapshot?> ScanAndRecordAsync(CancellationToken cancellationToken)
+    private async Task<(PublishedSnapshot? Published, string? Error, bool? Persisted)> ScanAndRecordAsync(CancellationToken cancellationToken)
     {
-        metrics.Self.Scans.Inc();
         if (_overdue is { IsCompleted: false })
-        {
-            Failed($"the scan started at {_overdueSince:O} is still running, past --scan.timeout; no scan can start until it ends");
-            return null;
-        }
+            return Failed($"the scan started at {_overdueSince:O} is still running, past --scan.timeout; no scan can start until it ends");
         _overdue = null;
         var started = clock.GetUtcNow();
         try
@@ -107,60 +94,42 @@ public sealed partial class ScanCoordinator(
                 _overdue = running.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                 _overdueSince = started;
                 store.SetStalled(true);
-                Failed($"the scan did not finish within --scan.timeout {Cli.PrometheusDuration.Format(_timeout)}");
-                return null;
+                return Failed($"the scan did not finish within --scan.timeout {PrometheusDuration.Format(_timeout)}");
             }
             store.SetStalled(false);
-            var published = Publish(tracker.Observe(scan));
-            if (persist) Persist();
-            metrics.Self.LastScanSuccess.Set(1);
-            metrics.Self.LastScanSuccessTimestamp.Set(clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
-            metrics.Self.ScanDuration.Set(scan.Duration.TotalSeconds);
-            metrics.Self.HostViewComplete.Set(scan.HostViewComplete ? 1 : 0);
+            var published = new PublishedSnapshot(tracker.Observe(scan));
+            store.Publish(published);
+            bool? persisted = persist ? Persist() : null;
             if (logger.IsEnabled(LogLevel.Information))
             {
                 int orphans = scan.Verdicts.Count(v => v.IsOrphan);
                 LogScan(scan.Verdicts.Count, orphans, scan.Duration.TotalMilliseconds);
             }
-            return published;
+            return (published, null, persisted);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Failed(e.Message);
-            return null;
+            return Failed(e.Message);
         }
     }
 
-    private void Failed(string error)
+    private (PublishedSnapshot?, string?, bool?) Failed(string error)
     {
-        metrics.Self.ScanFailures.Inc();
-        metrics.Self.LastScanSuccess.Set(0);
         LogScanFailed(error);
+        return (null, error, null);
     }
 
     /// <summary>Tells history that this orphan ended by remediation (its lifetime outcome).</summary>
     public void MarkRemediated(Classification.VethVerdict verdict) => tracker.MarkRemediated(verdict.Link.Index, verdict.Link.Name);
 
-    private PublishedSnapshot Publish(TrackedScan tracked)
-    {
-        metrics.Apply(new MetricsView(
-            tracked.Scan,
-            tracked.Orphans.Values.Select(o => (o.Bridge, o.Age.TotalSeconds)).ToList(),
-            tracked.DetectedTotals.ToDictionary(e => (e.Key.Bridge, e.Key.Reason), e => e.Value),
-            tracked.EndedOrphans.Select(e => (e.Bridge, e.Outcome, e.Seconds)).ToList(),
-            tracked.LeakRatePerHour));
-        var published = new PublishedSnapshot(tracked.Scan, SnapshotMapper.ToDocument(tracked.Scan, tracked.History));
-        store.Publish(published);
-        return published;
-    }
-
     /// <summary>Writes history after every scan; a failure degrades to memory, logged once per change.</summary>
-    private void Persist()
+    /// <returns>Whether it was written.</returns>
+    private bool Persist()
     {
         var saved = tracker.Save();
-        metrics.Self.StatePersisted.Set(saved.Failed ? 0 : 1);
         if (saved.StatusChanged && saved.Failed) LogStateUnwritable(saved.Message);
         else if (saved.StatusChanged) LogStateWritable(saved.Message);
+        return !saved.Failed;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "history is kept in memory only: {Message}")]

@@ -1,5 +1,3 @@
-using VethExporter.Snapshot;
-
 namespace VethExporter.Service;
 
 /// <summary>
@@ -12,12 +10,12 @@ public sealed class SnapshotStore
 
     private sealed record Current(PublishedSnapshot? Snapshot, RenderedSnapshot Rendered);
 
-    private readonly Func<SnapshotDocument?, RenderedSnapshot>? _render;
+    private readonly Func<PublishedSnapshot?, RenderedSnapshot>? _render;
     private volatile Current _current;
     private volatile bool _stalled;
 
     /// <param name="render">Renders the served documents; null where nothing is served (the remediate command).</param>
-    public SnapshotStore(Func<SnapshotDocument?, RenderedSnapshot>? render = null)
+    public SnapshotStore(Func<PublishedSnapshot?, RenderedSnapshot>? render = null)
     {
         _render = render;
         _current = new Current(null, render?.Invoke(null) ?? Nothing);
@@ -35,7 +33,7 @@ public sealed class SnapshotStore
     public string NotReadyReason => _stalled ? "a scan is hung past --scan.timeout" : "no successful scan yet";
 
     public void Publish(PublishedSnapshot snapshot) =>
-        _current = new Current(snapshot, _render?.Invoke(snapshot.Document) ?? Nothing);
+        _current = new Current(snapshot, _render?.Invoke(snapshot) ?? Nothing);
 
     public void SetStalled(bool stalled) => _stalled = stalled;
 }

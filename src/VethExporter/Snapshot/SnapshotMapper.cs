@@ -1,6 +1,7 @@
 using VethExporter.Classification;
 using VethExporter.Netlink;
 using VethExporter.Scanning;
+using VethExporter.Tracking;
 
 namespace VethExporter.Snapshot;
 

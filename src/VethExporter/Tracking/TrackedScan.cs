@@ -1,6 +1,5 @@
 using VethExporter.Classification;
 using VethExporter.Scanning;
-using VethExporter.Snapshot;
 
 namespace VethExporter.Tracking;
 

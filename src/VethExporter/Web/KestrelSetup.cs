@@ -2,7 +2,6 @@ using System.Net.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using VethExporter.Cli;
 using VethExporter.WebConfig;
 
 namespace VethExporter.Web;

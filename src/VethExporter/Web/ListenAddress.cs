@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using VethExporter.Cli;
+using VethExporter.Common;
 
 namespace VethExporter.Web;
 

@@ -67,7 +67,7 @@ internal static class RemediationEndpoints
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             context.Response.ContentType = "application/json; charset=utf-8";
             await JsonSerializer.SerializeAsync(context.Response.Body, new WebhookAccepted(accepted, ignored, parsed.Truncated),
-                RemediationJsonContext.Default.WebhookAccepted, context.RequestAborted).ConfigureAwait(false);
+                WebJsonContext.Default.WebhookAccepted, context.RequestAborted).ConfigureAwait(false);
         })).WithMetadata(RemediationEndpointMetadata.Instance);
     }
 
@@ -115,7 +115,7 @@ internal static class RemediationEndpoints
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorBody(error), RemediationJsonContext.Default.ErrorBody, context.RequestAborted).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorBody(error), WebJsonContext.Default.ErrorBody, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static string Caller(HttpContext context) => $"api:{context.Connection.RemoteIpAddress}";

@@ -1,4 +1,4 @@
-using VethExporter.Cli;
+using VethExporter.Common;
 
 namespace VethExporter.WebConfig;
 

@@ -1,4 +1,5 @@
 using VethExporter.Cli;
+using VethExporter.Common;
 
 namespace VethExporter.Tests.Cli;
 

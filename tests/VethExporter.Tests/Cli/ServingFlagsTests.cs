@@ -1,5 +1,6 @@
 using VethExporter.Cli;
 using VethExporter.Tests.Support;
+using VethExporter.Common;
 
 namespace VethExporter.Tests.Cli;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using VethExporter.Cli;
 using VethExporter.Tests.Support;
+using VethExporter.Alertmanager;
 
 namespace VethExporter.Tests.Deploy;
 

@@ -4,6 +4,7 @@ using VethExporter.Scanning;
 using VethExporter.Service;
 using VethExporter.Snapshot;
 using VethExporter.Tests.Metrics;
+using VethExporter.Tracking;
 using VethExporter.Web;
 
 namespace VethExporter.Tests.Web;
@@ -15,17 +16,18 @@ public class SnapshotPagesTests
     {
         var pages = new SnapshotPages("1.2.3", "/metrics", remediationEnabled: true);
         int renders = 0;
-        var store = new SnapshotStore(document =>
+        var store = new SnapshotStore(published =>
         {
             renders++;
-            return pages.Render(document);
+            return pages.Render(published is null ? null : SnapshotMapper.ToDocument(published.Scan, published.Tracked.History));
         });
         Assert.Null(store.Rendered.OrphansJson);
         Assert.Contains("No scan has completed yet.", Encoding.UTF8.GetString(store.Rendered.LandingPage), StringComparison.Ordinal);
 
         ScanResult scan = MetricsFixture.Scan();
-        var document = SnapshotMapper.ToDocument(scan);
-        store.Publish(new PublishedSnapshot(scan, document));
+        var tracked = new Tracker(new TrackerOptions(), TimeProvider.System).Observe(scan);
+        var document = SnapshotMapper.ToDocument(tracked.Scan, tracked.History);
+        store.Publish(new PublishedSnapshot(tracked));
         var first = store.Rendered;
         for (int i = 0; i < 10; i++) Assert.Same(first, store.Rendered);
         Assert.Equal(2, renders);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using VethExporter.Alertmanager;
 using VethExporter.Metrics;
 using VethExporter.Web;
+using VethExporter.Remediation;
 
 namespace VethExporter.Tests.Web;
 

@@ -2,6 +2,7 @@ using System.Security.Authentication;
 using VethExporter.Cli;
 using VethExporter.Tests.Support;
 using VethExporter.WebConfig;
+using VethExporter.Common;
 
 namespace VethExporter.Tests.WebConfig;
 

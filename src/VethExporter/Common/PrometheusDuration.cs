@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 
-namespace VethExporter.Cli;
+namespace VethExporter.Common;
 
 /// <summary>Durations as Prometheus writes them: a sequence of number+unit, largest unit first (1h30m, 10m, 0s, 500ms).</summary>
 public static class PrometheusDuration

@@ -1,7 +1,7 @@
 using Prometheus;
 using VethExporter.Remediation;
 
-namespace VethExporter.Metrics;
+namespace VethExporter.Remediation;
 
 /// <summary>Counters of remediation decisions, of the alerts behind them, of rejected credentials and of pull-mode polls.</summary>
 public sealed class RemediationMetrics

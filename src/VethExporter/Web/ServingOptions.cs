@@ -1,6 +1,6 @@
 using VethExporter.WebConfig;
 
-namespace VethExporter.Cli;
+namespace VethExporter.Web;
 
 /// <summary>
 /// How serve listens: TLS and users from --web.config.file, the remediation listeners (with the same TLS,

@@ -1,4 +1,4 @@
-namespace VethExporter.Cli;
+namespace VethExporter.Alertmanager;
 
 /// <summary>Pull-mode remediation (ARCHITECTURE §8): which Alertmanager to poll, how, and how often.</summary>
 public sealed record AlertmanagerPullOptions(
