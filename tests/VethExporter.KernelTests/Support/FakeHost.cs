@@ -100,9 +100,9 @@ public sealed class FakeHost : IDisposable
         return await scanner.ScanAsync();
     }
 
-    /// <summary>A scanner on the fake host, opened now: it keeps that namespace open until disposed.</summary>
-    public Scanner OpenScanner(ClassificationPolicy? policy = null, FirewallOptions? firewall = null) =>
-        new(new ScannerOptions(new KernelPaths("/proc", NetnsPath), policy ?? ClassificationPolicy.Default, Firewall: firewall));
+    /// <summary>A scanner on the fake host (or on <paramref name="netnsPath"/>), opened now: it keeps that namespace open until disposed.</summary>
+    public Scanner OpenScanner(ClassificationPolicy? policy = null, FirewallOptions? firewall = null, string? netnsPath = null) =>
+        new(new ScannerOptions(new KernelPaths("/proc", netnsPath ?? NetnsPath), policy ?? ClassificationPolicy.Default, Firewall: firewall));
 
     public void Dispose()
     {
