@@ -37,7 +37,8 @@ internal sealed unsafe class NamespaceFile : IDisposable
 
     public static NamespaceFile Open(string path)
     {
-        var handle = PosixFile.TryOpen(path, 0, out int errno) ?? throw new SystemCallException($"open({path})", errno);
+        // O_NONBLOCK: a FIFO given as --netns must fail at setns, not hang the open.
+        var handle = PosixFile.TryOpen(path, LibC.O_NONBLOCK, out int errno) ?? throw new SystemCallException($"open({path})", errno);
         try
         {
             stat st;
