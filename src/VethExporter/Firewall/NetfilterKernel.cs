@@ -13,15 +13,12 @@ internal static class NetfilterKernel
 {
     private const string ThreadNet = "/proc/thread-self/net";
 
+    /// <summary>The running kernel's build configuration does not change until the next boot: read it once.</summary>
+    private static readonly Lazy<string?> BuildConfig = new(ReadConfig);
+
     public static NetfilterEvidence Read()
     {
-        string? config = null;
-        bool configRead = false;
-        string? Config()
-        {
-            if (!configRead) (config, configRead) = (ReadConfig(), true);
-            return config;
-        }
+        static string? Config() => BuildConfig.Value;
 
         bool threadNet = PosixFile.Stat(ThreadNet, out _, out _) == 0;
         var legacy = new Dictionary<string, KernelTables>(StringComparer.Ordinal);
