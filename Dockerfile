@@ -34,11 +34,11 @@
 # Remediation (POST /api/v1/remediate and the Alertmanager webhook) also needs
 #   --cap-add NET_ADMIN -v /etc/veth-exporter/token:/etc/veth-exporter/token:ro
 #   and the arguments: serve --remediation.token-file=/etc/veth-exporter/token
-# and the remediation image, which has iptables-save, ip6tables-save,
-# ebtables-save and nft: the delete path refuses interfaces that firewall rules
-# name, and it can only see those rules through these tools (the read-only
-# image has none; its "deletable" column then ignores firewall references).
-# Its iptables uses the nf_tables backend, like current Debian, Ubuntu and RHEL.
+# and the remediation image, which has both iptables backends (legacy and nft,
+# for iptables, ip6tables and ebtables) and nft: the delete path refuses
+# interfaces that firewall rules name, and it can only see those rules through
+# these tools. The read-only image has none, so every orphan it reports carries
+# the "firewall" blocker: a listing it cannot make is doubt, never "no rules".
 # CAP_SYS_ADMIN only for --netns (setns) or --remediation.release-netns
 # (unmounting pins, with /run/netns mounted read-write).
 

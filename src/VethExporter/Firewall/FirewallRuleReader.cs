@@ -1,94 +1,58 @@
 using System.Diagnostics;
+using VethExporter.Interop;
 
 namespace VethExporter.Firewall;
 
 /// <summary>
-/// Lists the firewall rules of the scanned namespace with the tools that exist on this machine, run in
-/// parallel, inside that namespace (through nsenter) when it is not our own.
+/// Lists the firewall rules of the scanned namespace with every tool its tables need, in parallel, and
+/// finds the interface names they mention. The tools run inside the very namespace the scanner's
+/// sockets are in: nsenter is given /proc/OURPID/fd/N, our open file, never the pin's path again.
 /// </summary>
-internal sealed class FirewallRuleReader(string? netnsPath)
+internal sealed class FirewallRuleReader(NamespaceFile? netns, FirewallOptions options)
 {
-    private static readonly (string Tool, string[] Arguments)[] Listings =
-    [
-        ("iptables-save", []),
-        ("ip6tables-save", []),
-        ("ebtables-save", []),
-        ("nft", ["list", "ruleset"]),
-    ];
-
-    private static readonly string[] SearchPath = ["/usr/sbin", "/sbin", "/usr/bin", "/bin", "/usr/local/sbin"];
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
-
-    public async Task<FirewallRules> ReadAsync(CancellationToken cancellationToken)
+    public async Task<FirewallRules> ReadAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
-        var runs = Listings
-            .Select(listing => (listing.Tool, Path: Find(listing.Tool), listing.Arguments))
-            .Where(listing => listing.Path is not null)
-            .Select(listing => RunAsync(listing.Tool, listing.Path!, listing.Arguments, cancellationToken))
-            .ToList();
-        // No tool at all is not "no rules": the kernel may hold rules we cannot list, so it is doubt.
-        if (runs.Count == 0) return new FirewallRules("", ["none of iptables-save, ip6tables-save, ebtables-save or nft is installed"]);
-        var results = await Task.WhenAll(runs).ConfigureAwait(false);
-        return new FirewallRules(
-            string.Join('\n', results.Select(r => r.Output)),
-            results.Where(r => r.Failure is not null).Select(r => r.Failure!).ToList());
+        var evidence = netns is null ? NetfilterKernel.Read() : NetworkNamespace.RunIn(netns, NetfilterKernel.Read);
+        var plan = FirewallPlanner.Plan(tool => ToolLocator.Find(tool, options.SearchPath), evidence);
+        var failures = plan.Missing.ToList();
+        if (plan.Listings.Count == 0 && failures.Count == 0) return FirewallRules.Empty;
+
+        string? nsenter = netns is null ? null : ToolLocator.Find("nsenter", FirewallOptions.SystemPath)?.Path;
+        if (netns is not null && nsenter is null)
+            return new FirewallRules(new HashSet<string>(), [.. failures, "nsenter is not installed: no listing can be run in the scanned namespace"]);
+
+        var results = await Task.WhenAll(plan.Listings.Select(listing =>
+            RunAsync(listing, nsenter, names, plan, cancellationToken))).ConfigureAwait(false);
+        var references = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (found, listingFailures) in results)
+        {
+            references.UnionWith(found);
+            failures.AddRange(listingFailures);
+        }
+        return new FirewallRules(references, failures);
     }
 
-    private async Task<(string Output, string? Failure)> RunAsync(string tool, string path, string[] arguments, CancellationToken cancellationToken)
+    /// <summary>Runs one listing and reduces its output to the names it mentions at once, so the text is not kept.</summary>
+    private async Task<(HashSet<string> Found, List<string> Failures)> RunAsync(
+        FirewallListing listing, string? nsenter, IReadOnlyCollection<string> names, FirewallPlan plan, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo
+        var start = new ProcessStartInfo();
+        if (netns is null || nsenter is null)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (netnsPath is null)
-        {
-            start.FileName = path;
+            start.FileName = listing.Path;
         }
         else
         {
-            start.FileName = Find("nsenter") ?? "nsenter";
-            start.ArgumentList.Add($"--net={netnsPath}");
+            start.FileName = nsenter;
+            start.ArgumentList.Add($"--net={netns.ProcPath}");
             start.ArgumentList.Add("--");
-            start.ArgumentList.Add(path);
+            start.ArgumentList.Add(listing.Path);
         }
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var argument in listing.Arguments) start.ArgumentList.Add(argument);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        try
-        {
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var error = process.StandardError.ReadToEndAsync(timeout.Token);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-            string text = await output.ConfigureAwait(false);
-            string stderr = (await error.ConfigureAwait(false)).Trim();
-            return process.ExitCode == 0
-                ? (text, null)
-                : (text, $"{tool} exited with {process.ExitCode}: {FirstLine(stderr)}");
-        }
-        catch (Exception e) when (e is OperationCanceledException or System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            return ("", $"{tool} could not be run: {e.Message}");
-        }
+        var result = await ToolRunner.RunAsync(listing.Tool, start, options.Timeout, options.OutputCap, cancellationToken).ConfigureAwait(false);
+        if (result.Failure is not null) return ([], [result.Failure]);
+        var failures = listing.IsNftRuleset ? FirewallPlanner.UndecodedExtensions(result.Output, plan).ToList() : [];
+        return (FirewallReferenceParser.FindReferences(result.Output, names), failures);
     }
-
-    private static string FirstLine(string text)
-    {
-        int newline = text.IndexOf('\n');
-        return newline < 0 ? text : text[..newline];
-    }
-
-    private static string? Find(string tool) =>
-        SearchPath.Select(dir => Path.Combine(dir, tool)).FirstOrDefault(File.Exists);
 }

@@ -10,7 +10,8 @@ namespace VethExporter.HostInventory;
 /// does not make an orphan: a process may hold the same namespace open by fd).
 /// </summary>
 /// <param name="lookupNetlink">A second socket in the scanned namespace, if any: the per-namespace id lookups are split between the two.</param>
-internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClient netlink, RouteNetlinkClient? lookupNetlink = null)
+/// <param name="scannedNetns">The scanned namespace as opened when the sockets were (null: our own).</param>
+internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClient netlink, RouteNetlinkClient? lookupNetlink = null, NamespaceFile? scannedNetns = null)
 {
     private const int MaxProcessesPerNamespace = 32;
 
@@ -23,7 +24,9 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
     public HostInventorySnapshot Collect()
     {
         _unopenablePins = 0;
-        ulong scannedInode = StatOrThrow(paths.ScannedNetns ?? KernelPaths.OwnNetns, out ulong nsfsDevice);
+        // The open namespace, not its path: whatever is bound at the path now, the sockets are in this one.
+        ulong nsfsDevice = scannedNetns?.Device ?? 0;
+        ulong scannedInode = scannedNetns?.Inode ?? StatOrThrow(KernelPaths.OwnNetns, out nsfsDevice);
         _nsfsDevice = nsfsDevice;
         ulong ownMountNs = StatOrThrow(KernelPaths.OwnMountNs, out _);
 

@@ -7,10 +7,20 @@ internal static class NetworkNamespace
 {
     /// <summary>
     /// Calls <paramref name="action"/> on a dedicated thread that first joins the network namespace at
-    /// <paramref name="path"/> (a /run/netns pin or /proc/PID/ns/net). setns changes only the calling
-    /// thread, and that thread ends right after, so no other thread ever runs in the wrong namespace.
+    /// <paramref name="path"/> (a /run/netns pin or /proc/PID/ns/net).
     /// </summary>
     public static T RunIn<T>(string path, Func<T> action)
+    {
+        using var target = NamespaceFile.Open(path);
+        return RunIn(target, action);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="action"/> on a dedicated thread that first joins <paramref name="target"/>.
+    /// setns changes only the calling thread, and that thread ends right after, so no other thread ever
+    /// runs in the wrong namespace.
+    /// </summary>
+    public static T RunIn<T>(NamespaceFile target, Func<T> action)
     {
         T? result = default;
         Exception? failure = null;
@@ -18,10 +28,8 @@ internal static class NetworkNamespace
         {
             try
             {
-                using var target = PosixFile.TryOpen(path, 0, out int errno)
-                    ?? throw new SystemCallException($"open({path})", errno);
                 if (LibC.setns(target.Fd, LibC.CLONE_NEWNET) != 0)
-                    throw new SystemCallException($"setns({path}, CLONE_NEWNET)", Errno.Last);
+                    throw new SystemCallException($"setns({target.Path}, CLONE_NEWNET)", Errno.Last);
                 result = action();
             }
             catch (Exception e)

@@ -25,6 +25,10 @@ internal sealed class RouteNetlinkClient : IDisposable
     public static RouteNetlinkClient Open(string? netnsPath) =>
         new(netnsPath is null ? NetlinkSocket.Open() : NetworkNamespace.RunIn(netnsPath, NetlinkSocket.Open));
 
+    /// <summary>Opens a client in our own namespace, or in the already open <paramref name="netns"/>.</summary>
+    public static RouteNetlinkClient Open(NamespaceFile? netns) =>
+        new(netns is null ? NetlinkSocket.Open() : NetworkNamespace.RunIn(netns, NetlinkSocket.Open));
+
     public List<LinkRecord> DumpLinks() => Dump<LinkRecord>(RequestBuilder.DumpLinks, RtmNewLink, LinkMessageParser.TryParse);
 
     public List<AddressRecord> DumpAddresses() =>

@@ -2,17 +2,21 @@ using System.Diagnostics;
 using VethExporter.Classification;
 using VethExporter.Firewall;
 using VethExporter.HostInventory;
+using VethExporter.Interop;
 using VethExporter.Netlink;
 
 namespace VethExporter.Scanning;
 
 /// <summary>
-/// Runs one scan end to end: inventory, classification, then blockers for the orphans. Holds its netlink
-/// sockets in the scanned namespace for its lifetime; scans must not overlap (the caller serialises).
+/// Runs one scan end to end: inventory, classification, then blockers for the orphans. Opens the scanned
+/// namespace once and holds it, with its netlink sockets, for its lifetime: every later use goes through
+/// that open file, so a pin swapped underneath cannot split one scan across two namespaces. Scans must
+/// not overlap (the caller serialises).
 /// </summary>
 public sealed class Scanner : IDisposable
 {
     private readonly ScannerOptions _options;
+    private readonly NamespaceFile? _netns;
     private readonly RouteNetlinkClient _netlink;
     private readonly RouteNetlinkClient? _lookupNetlink;
     private readonly HostInventoryCollector _collector;
@@ -21,19 +25,28 @@ public sealed class Scanner : IDisposable
     public Scanner(ScannerOptions options)
     {
         _options = options;
-        _netlink = RouteNetlinkClient.Open(options.Paths.ScannedNetns);
+        _netns = options.Paths.ScannedNetns is { } path ? NamespaceFile.Open(path) : null;
         try
         {
-            // Namespace id lookups are kernel time; on a second core, through a second socket, they halve.
-            _lookupNetlink = Environment.ProcessorCount > 1 ? RouteNetlinkClient.Open(options.Paths.ScannedNetns) : null;
+            _netlink = RouteNetlinkClient.Open(_netns);
+            try
+            {
+                // Namespace id lookups are kernel time; on a second core, through a second socket, they halve.
+                _lookupNetlink = Environment.ProcessorCount > 1 ? RouteNetlinkClient.Open(_netns) : null;
+            }
+            catch
+            {
+                _netlink.Dispose();
+                throw;
+            }
         }
         catch
         {
-            _netlink.Dispose();
+            _netns?.Dispose();
             throw;
         }
-        _collector = new HostInventoryCollector(options.Paths, _netlink, _lookupNetlink);
-        _firewall = new FirewallRuleReader(options.Paths.ScannedNetns);
+        _collector = new HostInventoryCollector(options.Paths, _netlink, _lookupNetlink, _netns);
+        _firewall = new FirewallRuleReader(_netns, options.Firewall ?? FirewallOptions.Default);
     }
 
     /// <param name="peerDyingFor">From history: how long each link's peer namespace has been in teardown.</param>
@@ -49,11 +62,11 @@ public sealed class Scanner : IDisposable
         var rules = FirewallRules.Empty;
         if (orphanNames.Count > 0 && _options.CheckFirewall)
         {
-            rules = await _firewall.ReadAsync(cancellationToken).ConfigureAwait(false);
+            rules = await _firewall.ReadAsync(orphanNames, cancellationToken).ConfigureAwait(false);
             limitations.AddRange(rules.Failures.Select(f => $"firewall rules unreadable, every orphan is treated as referenced: {f}"));
         }
 
-        var references = FirewallReferenceParser.FindReferences(rules.Text, orphanNames);
+        var references = new HashSet<string>(rules.References, StringComparer.Ordinal);
         if (!rules.Complete) references.UnionWith(orphanNames);
         var context = BlockerContext.From(inventory, references, _options.Policy);
         var judged = verdicts.Select(v => v.IsOrphan ? v with { Blockers = BlockerRules.Evaluate(v, context) } : v).ToList();
@@ -67,5 +80,6 @@ public sealed class Scanner : IDisposable
     {
         _lookupNetlink?.Dispose();
         _netlink.Dispose();
+        _netns?.Dispose();
     }
 }

@@ -1,8 +1,10 @@
 using VethExporter.Classification;
+using VethExporter.Firewall;
 using VethExporter.HostInventory;
 
 namespace VethExporter.Scanning;
 
 /// <summary>Where to look and how to judge.</summary>
 /// <param name="CheckFirewall">Look up firewall references for orphans (tests of the pure parts may turn it off).</param>
-public sealed record ScannerOptions(KernelPaths Paths, ClassificationPolicy Policy, bool CheckFirewall = true);
+/// <param name="Firewall">Where the listing tools are and their limits (null: <see cref="FirewallOptions.Default"/>).</param>
+public sealed record ScannerOptions(KernelPaths Paths, ClassificationPolicy Policy, bool CheckFirewall = true, FirewallOptions? Firewall = null);

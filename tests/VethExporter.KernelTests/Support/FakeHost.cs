@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using VethExporter.Classification;
+using VethExporter.Firewall;
 using VethExporter.HostInventory;
 using VethExporter.Scanning;
 
@@ -93,11 +94,15 @@ public sealed class FakeHost : IDisposable
     /// <summary>A "container": a sleeping process inside a pinned namespace.</summary>
     public Process StartContainerProcess(string ns) => Start("ip", "netns", "exec", ns, "sleep", "3600");
 
-    public async Task<ScanResult> ScanAsync(ClassificationPolicy? policy = null)
+    public async Task<ScanResult> ScanAsync(ClassificationPolicy? policy = null, FirewallOptions? firewall = null)
     {
-        using var scanner = new Scanner(new ScannerOptions(new KernelPaths("/proc", NetnsPath), policy ?? ClassificationPolicy.Default));
+        using var scanner = OpenScanner(policy, firewall);
         return await scanner.ScanAsync();
     }
+
+    /// <summary>A scanner on the fake host (or on <paramref name="netnsPath"/>), opened now: it keeps that namespace open until disposed.</summary>
+    public Scanner OpenScanner(ClassificationPolicy? policy = null, FirewallOptions? firewall = null, string? netnsPath = null) =>
+        new(new ScannerOptions(new KernelPaths("/proc", netnsPath ?? NetnsPath), policy ?? ClassificationPolicy.Default, Firewall: firewall));
 
     public void Dispose()
     {

@@ -1,0 +1,79 @@
+namespace VethExporter.Firewall;
+
+/// <summary>
+/// Decides which tools list the scanned namespace's rules: for every iptables-style family one tool per
+/// backend (legacy and nf_tables keep separate tables), and <c>nft list ruleset</c> for everything in
+/// nf_tables. A backend the kernel proves empty needs no tool; any other backend without its tool is doubt.
+/// </summary>
+public static class FirewallPlanner
+{
+    private enum Backend
+    {
+        Legacy,
+        Nft,
+    }
+
+    public static FirewallPlan Plan(Func<string, FoundTool?> find, NetfilterEvidence evidence)
+    {
+        var listings = new List<FirewallListing>();
+        var missing = new List<string>();
+        var decoded = new HashSet<string>(StringComparer.Ordinal);
+        bool nfTables = evidence.NfTables != KernelTables.Absent;
+        foreach (var family in XtablesFamily.All)
+        {
+            var generic = find(family.GenericTool);
+            var legacy = find(family.LegacyTool) ?? (generic is not null && BackendOf(generic, family) == Backend.Legacy ? generic : null);
+            var nft = find(family.NftTool) ?? (generic is not null && BackendOf(generic, family) == Backend.Nft ? generic : null);
+
+            var legacyTables = evidence.LegacyOf(family);
+            if (legacyTables != KernelTables.Absent)
+            {
+                if (legacy is not null) listings.Add(new FirewallListing(legacy.Name, legacy.Path, []));
+                else missing.Add(legacyTables == KernelTables.Present
+                    ? $"{family.LegacyTool} is not installed, and this namespace has legacy {family.Name} tables"
+                    : $"{family.LegacyTool} is not installed, and nothing proves the kernel holds no legacy {family.Name} tables");
+            }
+            // Without the family's own tool, nft still shows its rules; it only fails on extensions, checked after the run.
+            if (nfTables && nft is not null)
+            {
+                listings.Add(new FirewallListing(nft.Name, nft.Path, []));
+                decoded.Add(family.NftFamily);
+            }
+        }
+        if (nfTables)
+        {
+            if (find("nft") is { } nft) listings.Add(new FirewallListing(nft.Name, nft.Path, ["list", "ruleset"], IsNftRuleset: true));
+            else missing.Add("nft is not installed, and the kernel has nf_tables");
+        }
+        return new FirewallPlan(listings, missing, decoded);
+    }
+
+    /// <summary>
+    /// Failures for the nf_tables families whose rules use iptables extensions (<c>xt match physdev</c>: nft
+    /// prints no interface name there) when the tool that could print them was not run.
+    /// </summary>
+    public static IEnumerable<string> UndecodedExtensions(string nftRuleset, FirewallPlan plan)
+    {
+        foreach (var nftFamily in NftExtensions.FamiliesUsingExtensions(nftRuleset).Order(StringComparer.Ordinal))
+        {
+            if (plan.DecodedNftFamilies.Contains(nftFamily)) continue;
+            var family = XtablesFamily.All.FirstOrDefault(f => f.NftFamily == nftFamily);
+            yield return family is null
+                ? $"nft cannot print the iptables extensions used in its {nftFamily} tables"
+                : $"nft cannot print the iptables extensions used in its {nftFamily} tables, and {family.NftTool} is not installed";
+        }
+    }
+
+    /// <summary>Which backend the unsuffixed name runs: the multi-call binary or the suffixed name it points at says.</summary>
+    private static Backend BackendOf(FoundTool generic, XtablesFamily family)
+    {
+        foreach (var path in generic.Chain)
+        {
+            string name = Path.GetFileName(path);
+            if (name == family.NftTool || name == "xtables-nft-multi") return Backend.Nft;
+            if (name == family.LegacyTool || name == "xtables-legacy-multi") return Backend.Legacy;
+        }
+        // A tool from before the nf_tables backend existed (iptables < 1.8, the old ebtables-save script).
+        return Backend.Legacy;
+    }
+}
