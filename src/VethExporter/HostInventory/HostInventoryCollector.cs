@@ -13,10 +13,16 @@ namespace VethExporter.HostInventory;
 /// </summary>
 /// <param name="lookupNetlink">A second socket in the scanned namespace, if any: the per-namespace id lookups are split between the two.</param>
 /// <param name="scannedNetns">The scanned namespace as opened when the sockets were (null: our own).</param>
-internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClient netlink, RouteNetlinkClient? lookupNetlink = null, NamespaceFile? scannedNetns = null)
+internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClient netlink, RouteNetlinkClient? lookupNetlink = null,
+    NamespaceFile? scannedNetns = null, NsidWatch? watch = null)
 {
+    /// <summary>Ids kept between scans; only with a <paramref name="watch"/> to say when one goes stale.</summary>
+    private readonly NsidCache _cache = new();
     /// <summary>Below this many namespaces a second thread is not worth starting.</summary>
     private const int SplitFrom = 32;
+
+    /// <summary>How many RTM_GETNSID lookups the last scan sent for namespaces (the cache's hits did without).</summary>
+    public int LastLookups { get; private set; }
 
     public HostInventorySnapshot Collect()
     {
@@ -25,8 +31,11 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         ulong scannedInode = scannedNetns?.Inode ?? StatOrThrow(KernelPaths.OwnNetns, out nsfsDevice);
         ulong ownMountNs = StatOrThrow(KernelPaths.OwnMountNs, out _);
 
+        if (watch is null) _cache.Clear();
+        else _cache.Apply(watch.Drain());
         var (links, addresses, qdiscs, proc, pins, ids, deniedMountinfo) = RunPasses(nsfsDevice, scannedInode, ownMountNs);
-        var nsids = ids.Finish(netlink);
+        var nsids = ids.Finish(netlink, watch?.Drain());
+        LastLookups = ids.Asked;
 
         var peerNsids = links.Where(l => l.IsVeth && l.LinkNetnsId >= 0).Select(l => l.LinkNetnsId!.Value).ToHashSet();
         var (hiddenTasks, unresolved) = NamespaceIds.PlaceHiddenTasks(netlink, proc.Unreadable);
@@ -49,6 +58,8 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
             .ToDictionary(e => e.Key, e => TaskStates.Processes(paths, e.Value, readStates: true));
         var namespaces = HolderIndex.Build(nsids, entries.Select((e, i) => (e.Key, processes[i])).ToDictionary(), pins, fds, hiddenOnly);
 
+        // Only ids learnt this scan are kept, so an inode no longer seen (its namespace gone) is forgotten.
+        if (watch is not null) _cache.Replace(nsids);
         var limitations = HostViewCheck.FindLimitations(paths, new BlindSpots(proc.TasksSeen, unresolved, ids.UnusablePins, fdDenied,
             deniedMountinfo, HolderIndex.SharedIds(namespaces), proc.DeniedTaskLists, proc.Listing));
         return new HostInventorySnapshot(links, addresses, qdiscs, scannedInode, namespaces, limitations.Count == 0, limitations);
@@ -75,7 +86,7 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
                 var pins = MountScanner.Scan(paths, scan.MountNamespaces, ownMountNs, scan.Unreadable, out deniedMountinfo)
                     .Where(pin => pin.NetnsInode != scannedInode)
                     .ToLookup(pin => pin.NetnsInode);
-                var ids = new NamespaceIds(nsfsDevice, scan, pins, scannedInode);
+                var ids = new NamespaceIds(nsfsDevice, scan, pins, scannedInode, watch is null ? null : _cache);
                 ready.SetResult(ids);
                 if (lookupNetlink is not null) ids.Drain(lookupNetlink, () => Volatile.Read(ref linksDumped) != 0);
                 return (Proc: scan, Pins: pins, Ids: ids);

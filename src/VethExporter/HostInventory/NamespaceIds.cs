@@ -15,7 +15,9 @@ namespace VethExporter.HostInventory;
 /// link dump ended may answer "not assigned" for a namespace that has an id by the end. An id once
 /// assigned never changes while both namespaces live: only those early "not assigned" answers are asked
 /// again, in <see cref="Finish"/>. A pin is opened only when it is reachable and verified
-/// (<see cref="PosixFile.TryOpenNamespace"/>); one we could not use is a blind spot.
+/// (<see cref="PosixFile.TryOpenNamespace"/>); one we could not use is a blind spot. Ids the
+/// <see cref="NsidCache"/> kept from the last scan are used without asking, unless a notification read
+/// at <see cref="Finish"/> says that id changed during this scan.
 /// </remarks>
 internal sealed class NamespaceIds
 {
@@ -24,13 +26,17 @@ internal sealed class NamespaceIds
     private readonly List<(ulong Inode, List<TaskHolder>? Tasks)> _wanted = [];
     private readonly int[] _found;
     private readonly bool[] _beforeLinkDump;
+    private readonly bool[] _cached;
+    private readonly NsidCache? _cache;
     private int _next = -1;
     private int _unusablePins;
+    private int _asked;
 
-    public NamespaceIds(ulong nsfsDevice, ProcScan proc, ILookup<ulong, NetnsPin> pins, ulong scannedInode)
+    public NamespaceIds(ulong nsfsDevice, ProcScan proc, ILookup<ulong, NetnsPin> pins, ulong scannedInode, NsidCache? cache = null)
     {
         _nsfsDevice = nsfsDevice;
         _pins = pins;
+        _cache = cache;
         foreach (var (inode, tasks) in proc.TasksByNetns)
         {
             if (inode != scannedInode) _wanted.Add((inode, tasks));
@@ -41,7 +47,11 @@ internal sealed class NamespaceIds
         }
         _found = new int[_wanted.Count];
         _beforeLinkDump = new bool[_wanted.Count];
+        _cached = new bool[_wanted.Count];
     }
+
+    /// <summary>Namespaces whose id was asked of the kernel this scan (the rest came from the cache).</summary>
+    public int Asked => Volatile.Read(ref _asked);
 
     /// <summary>Namespaces whose pins could not be opened and verified, and that no task placed.</summary>
     public int UnusablePins => Volatile.Read(ref _unusablePins);
@@ -52,18 +62,30 @@ internal sealed class NamespaceIds
         int i;
         while ((i = Interlocked.Increment(ref _next)) < _wanted.Count)
         {
+            if (_cache is not null && _cache.TryGet(_wanted[i].Inode, out int kept))
+            {
+                _cached[i] = true;
+                _found[i] = kept;
+                continue;
+            }
             _beforeLinkDump[i] = !linksDumped();
             _found[i] = Ask(client, i);
         }
     }
 
-    /// <summary>After every <see cref="Drain"/> has returned: asks the early "not assigned" again, returns every id by inode.</summary>
-    public Dictionary<ulong, int> Finish(RouteNetlinkClient client)
+    /// <summary>
+    /// After every <see cref="Drain"/> has returned: asks the early "not assigned" again, and every
+    /// answer whose id <paramref name="duringScan"/> (the notifications since the scan began) touched —
+    /// all cached ones if notifications were lost; returns every id by inode.
+    /// </summary>
+    public Dictionary<ulong, int> Finish(RouteNetlinkClient client, NsidChanges? duringScan = null)
     {
         var nsids = new Dictionary<ulong, int>(_wanted.Count);
         for (int i = 0; i < _wanted.Count; i++)
         {
-            if (_beforeLinkDump[i] && _found[i] == NetlinkConstants.NsidNotAssigned) _found[i] = Ask(client, i);
+            // An id assigned or removed during the scan may have moved under an answer, cached or fresh.
+            bool stale = duringScan is not null && ((_cached[i] && duringScan.Overflowed) || (_found[i] >= 0 && duringScan.Ids.Contains(_found[i])));
+            if (stale || (_beforeLinkDump[i] && _found[i] == NetlinkConstants.NsidNotAssigned)) _found[i] = Ask(client, i);
             nsids[_wanted[i].Inode] = _found[i];
         }
         return nsids;
@@ -95,6 +117,7 @@ internal sealed class NamespaceIds
 
     private int Ask(RouteNetlinkClient client, int i)
     {
+        Interlocked.Increment(ref _asked);
         var (inode, tasks) = _wanted[i];
         return (tasks is null ? null : OfTasks(client, tasks)) ?? OfPins(client, _pins[inode]) ?? NetlinkConstants.NsidNotAssigned;
     }

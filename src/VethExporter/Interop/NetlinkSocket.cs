@@ -12,6 +12,7 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     private const int NetlinkRoute = 0;
     private const int SolNetlink = 270;
     private const int NetlinkExtAck = 11;
+    private const int NetlinkAddMembership = 1;
     private const int ReceiveTimeoutSeconds = 10;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -68,6 +69,39 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         {
             handle.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Opens a socket in the calling thread's namespace that receives the multicast group <paramref name="group"/> (RTNLGRP_*).</summary>
+    public static NetlinkSocket OpenSubscribed(int group)
+    {
+        var socket = Open();
+        try
+        {
+            int value = group;
+            if (LibC.setsockopt(socket._handle.Fd, SolNetlink, NetlinkAddMembership, &value, sizeof(int)) != 0)
+                throw new SystemCallException($"setsockopt(NETLINK_ADD_MEMBERSHIP, {group})", Errno.Last);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Receives one waiting datagram without blocking.</summary>
+    /// <returns>Its length, -EAGAIN when none is waiting, or minus another errno (ENOBUFS: the kernel dropped messages).</returns>
+    public int ReceiveWaiting(ref byte[] buffer)
+    {
+        int size = ReceiveOnce(buffer, LibC.MSG_PEEK | LibC.MSG_TRUNC | LibC.MSG_DONTWAIT, out _);
+        if (size < 0) return size;
+        if (size > buffer.Length) buffer = new byte[Math.Max(size, buffer.Length * 2)];
+        while (true)
+        {
+            int n = ReceiveOnce(buffer, LibC.MSG_DONTWAIT, out uint sender);
+            if (n >= 0 && sender != 0) continue;
+            return n;
         }
     }
 

@@ -32,6 +32,10 @@ internal static class NetlinkConstants
     public const ushort RtmNewQdisc = 36;
     public const ushort RtmGetQdisc = 38;
     public const ushort RtmNewNsid = 88;
+    public const ushort RtmDelNsid = 89;
+
+    /// <summary>RTNLGRP_NSID: the multicast group told of every namespace id assigned or removed.</summary>
+    public const int RtnlGroupNsid = 28;
     public const ushort RtmGetNsid = 90;
 
     // struct sizes.

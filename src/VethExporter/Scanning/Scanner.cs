@@ -20,6 +20,7 @@ public sealed class Scanner : IDisposable
     private readonly RouteNetlinkClient _netlink;
     private readonly RouteNetlinkClient? _lookupNetlink;
     private readonly HostInventoryCollector _collector;
+    private readonly NsidWatch? _watch;
     private readonly FirewallRuleReader _firewall;
 
     public Scanner(ScannerOptions options)
@@ -45,9 +46,26 @@ public sealed class Scanner : IDisposable
             _netns?.Dispose();
             throw;
         }
-        _collector = new HostInventoryCollector(options.Paths, _netlink, _lookupNetlink, _netns);
+        _watch = OpenWatch(_netns);
+        _collector = new HostInventoryCollector(options.Paths, _netlink, _lookupNetlink, _netns, _watch);
         _firewall = new FirewallRuleReader(_netns, options.Firewall ?? FirewallOptions.Default);
     }
+
+    /// <summary>Without the notifications no id may be kept between scans: then every scan asks for all of them.</summary>
+    private static NsidWatch? OpenWatch(NamespaceFile? netns)
+    {
+        try
+        {
+            return NsidWatch.Open(netns);
+        }
+        catch (SystemCallException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>RTM_GETNSID lookups the last scan sent for namespaces; the ids kept from earlier scans need none.</summary>
+    internal int LastNsidLookups => _collector.LastLookups;
 
     /// <param name="peerDyingFor">From history: how long each link's peer namespace has been in teardown.</param>
     public async Task<ScanResult> ScanAsync(IReadOnlyDictionary<int, TimeSpan>? peerDyingFor = null, CancellationToken cancellationToken = default)
@@ -78,6 +96,7 @@ public sealed class Scanner : IDisposable
 
     public void Dispose()
     {
+        _watch?.Dispose();
         _lookupNetlink?.Dispose();
         _netlink.Dispose();
         _netns?.Dispose();
