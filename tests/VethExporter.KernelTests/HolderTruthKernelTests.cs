@@ -30,6 +30,42 @@ public class HolderTruthKernelTests
         Assert.Equal([$"/run/netns/{ctr}"], scan.Verdict("vethfdpin1").Peer.Mounts);
     }
 
+    [SkippableTheory]
+    [InlineData("leader_exited")]
+    [InlineData("own_fd_table")]
+    public async Task A_namespace_held_only_by_a_threads_fd_is_in_use(string how)
+    {
+        Skip.If(Tools.Find("python3") is null, "needs python3 to make the holder thread");
+        using var host = new FakeHost();
+        var ctr = host.AddNamespace("c1");
+        host.AddVeth("veththr1", ctr);
+        // A thread holds the namespace open where /proc/PID/fd does not show it: after the group leader has
+        // exited (a zombie leader, live thread), or in a fd table of its own (unshare(CLONE_FILES)).
+        string script = $$"""
+            import ctypes, os, threading, time
+            libc = ctypes.CDLL(None, use_errno=True)
+            def hold():
+                if "{{how}}" == "own_fd_table":
+                    assert libc.unshare(0x400) == 0
+                fd = os.open("/run/netns/{{ctr}}", os.O_RDONLY)
+                print("holding", flush=True)
+                time.sleep(3600)
+            threading.Thread(target=hold).start()
+            time.sleep(0.5)
+            if "{{how}}" == "leader_exited":
+                libc.pthread_exit(None)
+            time.sleep(3600)
+            """;
+        var holder = host.Start("python3", "-c", script);
+        Assert.Equal("holding", await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        await Task.Delay(700); // past the leader's exit
+
+        var scan = await host.ScanAsync().WaitAsync(ScanBound);
+
+        scan.AssertVerdict("veththr1", VethStates.InUse, Reasons.Fd, null);
+        Assert.Contains(holder.Id, scan.Verdict("veththr1").Peer.Fds);
+    }
+
     [SkippableFact]
     public async Task A_fifo_mounted_over_a_pin_by_an_unprivileged_user_neither_hangs_the_scan_nor_counts_as_complete()
     {

@@ -19,15 +19,17 @@ internal static class FdScanner
         {
             // Our own fds on namespaces are the scan's, opened a moment ago to ask for ids: no holder.
             if (pid == self && paths.Procfs == "/proc") continue;
-            string fdDir = $"{paths.Procfs}/{pid}/fd";
-            var fds = ProcDirectory.NumericEntries(fdDir, out bool denied);
-            if (denied) deniedProcesses++;
-            foreach (int fd in fds)
+            foreach (string fdDir in FdTables.Directories(paths, pid))
             {
-                string path = $"{fdDir}/{fd}";
-                if (PosixFile.Stat(path, out ulong device, out ulong inode) != 0) continue;
-                if (device != nsfsDevice || ignoredInodes.Contains(inode)) continue;
-                holders.Add(new FdHolder(inode, pid, fd, path));
+                var fds = ProcDirectory.NumericEntries(fdDir, out bool denied);
+                if (denied) deniedProcesses++;
+                foreach (int fd in fds)
+                {
+                    string path = $"{fdDir}/{fd}";
+                    if (PosixFile.Stat(path, out ulong device, out ulong inode) != 0) continue;
+                    if (device != nsfsDevice || ignoredInodes.Contains(inode)) continue;
+                    holders.Add(new FdHolder(inode, pid, fd, path));
+                }
             }
         }
         return holders;

@@ -22,7 +22,9 @@ internal static class HolderRecheck
         var pids = ProcDirectory.NumericEntries(paths.Procfs);
         foreach (int pid in pids)
         {
-            foreach (int tid in ProcDirectory.NumericEntries($"{paths.Procfs}/{pid}/task"))
+            var tids = ProcDirectory.NumericEntries($"{paths.Procfs}/{pid}/task", out bool tasksDenied);
+            if (tasksDenied) return $"the threads of process {pid} cannot be listed";
+            foreach (int tid in tids)
             {
                 int n = PosixFile.ReadLink($"{paths.Procfs}/{pid}/task/{tid}/ns/net", link);
                 if (n < 0 && Errno.IsDenied(-n))
@@ -39,13 +41,15 @@ internal static class HolderRecheck
         foreach (int pid in pids)
         {
             if (pid == self && paths.Procfs == "/proc") continue;
-            string fdDir = $"{paths.Procfs}/{pid}/fd";
-            var fds = ProcDirectory.NumericEntries(fdDir, out bool denied);
-            if (denied) return $"the open fds of process {pid} cannot be read";
-            foreach (int fd in fds)
+            foreach (string fdDir in FdTables.Directories(paths, pid))
             {
-                if (PosixFile.Stat($"{fdDir}/{fd}", out ulong device, out ulong inode) == 0 && device == nsfsDevice && inode == netnsInode)
-                    return $"process {pid} holds it open (fd {fd})";
+                var fds = ProcDirectory.NumericEntries(fdDir, out bool denied);
+                if (denied) return $"the open fds of process {pid} cannot be read";
+                foreach (int fd in fds)
+                {
+                    if (PosixFile.Stat($"{fdDir}/{fd}", out ulong device, out ulong inode) == 0 && device == nsfsDevice && inode == netnsInode)
+                        return $"process {pid} holds it open (fd {fd})";
+                }
             }
         }
         return null;

@@ -18,35 +18,50 @@ internal static class MountInfoParser
         {
             if (TryParseLine(mountinfo[line], out var mount)) mounts.Add(mount);
         }
+        // Indexed once, so that each pin costs its path's depth, not the whole table: a node with thousands
+        // of pins has thousands of mounts too.
+        var lastAt = new Dictionary<string, int>(StringComparer.Ordinal);
+        var blocking = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            lastAt[mounts[i].MountPoint] = i;
+            if (IsBlocking(mounts[i].FsType)) blocking.Add(mounts[i].MountPoint);
+        }
         var pins = new List<NsfsMount>();
         for (int i = 0; i < mounts.Count; i++)
         {
             if (mounts[i].NetnsInode is not ulong inode) continue;
-            pins.Add(new NsfsMount(inode, mounts[i].MountPoint, IsReachable(mounts, i)));
+            pins.Add(new NsfsMount(inode, mounts[i].MountPoint, IsReachable(mounts[i].MountPoint, i, lastAt, blocking)));
         }
         return pins;
     }
 
     /// <summary>
     /// mountinfo lists a namespace's mounts in the order they were attached, so a later mount at the same
-    /// path, or at a directory above it, covers this one.
+    /// path, or at a directory above it, covers this one; a blocking filesystem at any directory above it
+    /// may hang the lookup of the path.
     /// </summary>
-    private static bool IsReachable(List<(string MountPoint, string FsType, ulong? NetnsInode)> mounts, int index)
+    private static bool IsReachable(string path, int index, Dictionary<string, int> lastAt, HashSet<string> blocking)
     {
-        string path = mounts[index].MountPoint;
-        for (int j = 0; j < mounts.Count; j++)
+        if (lastAt[path] > index) return false;
+        foreach (string directory in Ancestors(path))
         {
-            if (j == index) continue;
-            var (other, fsType, _) = mounts[j];
-            bool above = IsAncestor(other, path);
-            if (j > index && (other == path || above)) return false;
-            if (above && BlockingFilesystems.Any(b => fsType == b || fsType.StartsWith(b + ".", StringComparison.Ordinal))) return false;
+            if (blocking.Contains(directory)) return false;
+            if (lastAt.TryGetValue(directory, out int at) && at > index) return false;
         }
         return true;
     }
 
-    private static bool IsAncestor(string directory, string path) =>
-        directory == "/" ? path.Length > 1 : path.Length > directory.Length && path.StartsWith(directory, StringComparison.Ordinal) && path[directory.Length] == '/';
+    /// <summary>"/run/netns/x" → "/run/netns", "/run", "/".</summary>
+    private static IEnumerable<string> Ancestors(string path)
+    {
+        for (int slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1))
+            yield return path[..slash];
+        if (path.Length > 1) yield return "/";
+    }
+
+    private static bool IsBlocking(string fsType) =>
+        BlockingFilesystems.Any(b => fsType == b || (fsType.Length > b.Length && fsType.StartsWith(b, StringComparison.Ordinal) && fsType[b.Length] == '.'));
 
     private static bool TryParseLine(ReadOnlySpan<byte> line, out (string MountPoint, string FsType, ulong? NetnsInode) mount)
     {

@@ -52,5 +52,12 @@ internal sealed unsafe class NamespaceFile : IDisposable
         }
     }
 
+    /// <summary>Opens a namespace file only if it is the namespace expected (see <see cref="PosixFile.TryOpenNamespace"/>).</summary>
+    public static NamespaceFile? TryOpenVerified(string path, ulong nsfsDevice, ulong inode)
+    {
+        var handle = PosixFile.TryOpenNamespace(path, nsfsDevice, inode, out _);
+        return handle is null ? null : new NamespaceFile(handle, path, nsfsDevice, inode);
+    }
+
     public void Dispose() => _handle.Dispose();
 }

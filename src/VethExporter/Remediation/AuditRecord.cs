@@ -19,7 +19,7 @@ public sealed record AuditRecord(
     IReadOnlyList<string> Blockers,
     string? Error,
     string Phase = AuditPhases.Result,
-    string? ReleasedWith = null);
+    string? GoesWith = null);
 
 /// <summary>The two lines an action leaves in the audit file.</summary>
 public static class AuditPhases

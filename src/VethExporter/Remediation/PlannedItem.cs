@@ -7,12 +7,13 @@ namespace VethExporter.Remediation;
 /// (refused, not_found); null means "act": delete (or report would_delete on a dry run), after one last
 /// identity and holder check against the kernel.
 /// </summary>
-/// <param name="ReleasedWith">
-/// Set on a veth that goes because another interface's namespace is released (the kernel destroys every
-/// veth peered into it): it is planned, counted and audited, but only that release removes it.
+/// <param name="GoesWith">
+/// Set on a veth that goes because of another interface's action: its namespace released (the kernel
+/// destroys every veth peered into it), or the other end of its half-created pair deleted. It is planned,
+/// counted and audited, but only that action removes it.
 /// </param>
 public sealed record PlannedItem(string Interface, VethVerdict? Verdict, string? Result, string Action, IReadOnlyList<string> Blockers,
-    string? ReleasedWith = null)
+    string? GoesWith = null)
 {
     public bool Go => Result is null;
 }

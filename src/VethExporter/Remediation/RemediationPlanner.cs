@@ -29,11 +29,11 @@ public static class RemediationPlanner
             : request.Interfaces.Distinct(StringComparer.Ordinal).Select(name => (name, byName.GetValueOrDefault(name)?[0]));
 
         int deletions = 0;
-        var goesWithRelease = new HashSet<int>();
+        var goesWithOther = new HashSet<int>();
         foreach (var (name, verdict) in scope)
         {
             if (alreadyDecided is not null && alreadyDecided.Contains(name)) continue;
-            if (verdict is not null && goesWithRelease.Contains(verdict.Link.Index)) continue;
+            if (verdict is not null && goesWithOther.Contains(verdict.Link.Index)) continue;
             if (verdict is null)
             {
                 items.Add(new PlannedItem(name, null, RemediationResults.NotFound, RemediationActions.None, []));
@@ -54,25 +54,41 @@ public static class RemediationPlanner
                 items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, verdict.Blockers));
                 continue;
             }
+            // Both ends of a half-created pair are in the host: deleting one deletes the other, so the other
+            // must be deletable too (its own bridge, tc, firewall, protection…), and it goes with this one.
+            var pairEnd = verdict.Reason == Reasons.HalfCreated ? verdicts.FirstOrDefault(v => v.Link.Index == verdict.Link.PeerIndex) : null;
+            if (verdict.Reason == Reasons.HalfCreated && (pairEnd is null || !pairEnd.Deletable
+                || (alreadyDecided is not null && alreadyDecided.Contains(pairEnd.Link.Name))))
+            {
+                items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [RefusalReasons.PairEndBlocked]));
+                continue;
+            }
             if (allowance.Exhausted(deletions) is { } budget)
             {
                 items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [budget]));
                 continue;
             }
             string action = ActionFor(verdict, verdicts, policy, alreadyDecided);
-            var siblings = action == RemediationActions.ReleaseNetns ? Siblings(verdict, verdicts) : [];
-            if (allowance.Exhausted(deletions + siblings.Count) is not null)
+            List<VethVerdict> followers = action == RemediationActions.ReleaseNetns ? Siblings(verdict, verdicts)
+                : pairEnd is not null ? [pairEnd]
+                : [];
+            if (allowance.Exhausted(deletions + followers.Count) is { } tooMany)
             {
+                if (pairEnd is not null)
+                {
+                    items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [tooMany]));
+                    continue;
+                }
                 // The whole namespace does not fit the budget: delete this veth alone.
                 action = DeleteAction(verdict, policy);
-                siblings = [];
+                followers = [];
             }
-            deletions += 1 + siblings.Count;
+            deletions += 1 + followers.Count;
             items.Add(new PlannedItem(name, verdict, null, action, []));
-            foreach (var sibling in siblings)
+            foreach (var follower in followers)
             {
-                goesWithRelease.Add(sibling.Link.Index);
-                items.Add(new PlannedItem(sibling.Link.Name, sibling, null, RemediationActions.ReleaseNetns, [], ReleasedWith: name));
+                goesWithOther.Add(follower.Link.Index);
+                items.Add(new PlannedItem(follower.Link.Name, follower, null, action, [], GoesWith: name));
             }
         }
         return items;

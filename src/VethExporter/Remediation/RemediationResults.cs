@@ -30,8 +30,14 @@ public static class RefusalReasons
     /// <summary>Right before the action, a task or an fd held the peer namespace (or we could not tell).</summary>
     public const string HoldersChanged = "holders_changed";
 
-    /// <summary>A veth that was to go with another interface's namespace, which was not released.</summary>
+    /// <summary>A veth that was to go with another interface (its namespace released, its pair end deleted), which did not go.</summary>
     public const string NamespaceNotReleased = "namespace_not_released";
+
+    /// <summary>The other end of a half-created pair, which would go too, is not deletable itself.</summary>
+    public const string PairEndBlocked = "pair_end_blocked";
+
+    /// <summary>The namespace to release holds links that were not planned (a veth to a third namespace, other devices).</summary>
+    public const string NamespaceHoldsOtherLinks = "namespace_holds_other_links";
 
     /// <summary>The intent could not be written to the audit file, so nothing was done.</summary>
     public const string AuditUnwritable = "audit_unwritable";

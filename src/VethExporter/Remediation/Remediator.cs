@@ -63,10 +63,12 @@ internal sealed partial class Remediator(
         var released = new HashSet<ulong>();
         foreach (var (request, caller) in batch)
         {
-            var context = new RequestContext(Guid.NewGuid().ToString("N")[..12], caller, source, request.DryRun, fresh?.Scan.Inventory, released);
+            var context = new RequestContext(Guid.NewGuid().ToString("N")[..12], caller, source, request.DryRun, fresh?.Scan.Inventory, released,
+                new HashSet<string>(StringComparer.Ordinal));
             var results = await ActOnAsync(fresh, request, context, new DeletionAllowance(requestLeft, hourly?.Remaining() ?? int.MaxValue), decided, cancellationToken)
                 .ConfigureAwait(false);
-            requestLeft -= results.Count(r => r.Result is RemediationResults.Deleted or RemediationResults.WouldDelete);
+            // What the kernel was asked to do counts, whether or not its end was seen in time.
+            requestLeft -= results.Count(r => r.Result == RemediationResults.WouldDelete || context.Acted.Contains(r.Interface));
             decided.UnionWith(results.Select(r => r.Interface));
             responses.Add(new RemediationResponse(context.RequestId, request.DryRun, results));
         }
@@ -84,14 +86,14 @@ internal sealed partial class Remediator(
         }
         var results = new List<InterfaceResult>();
         var plan = RemediationPlanner.Plan(fresh.Scan.Verdicts, request, policy, allowance, decided);
-        List<PlannedItem> Siblings(PlannedItem item, int at) => plan.Skip(at + 1).TakeWhile(p => p.ReleasedWith == item.Interface).ToList();
+        List<PlannedItem> Followers(PlannedItem item, int at) => plan.Skip(at + 1).TakeWhile(p => p.GoesWith == item.Interface).ToList();
         foreach (var item in plan)
         {
             var result = !item.Go ? Decided(item)
                 : request.DryRun ? Outcome(item, RemediationResults.WouldDelete, null)
-                : item.ReleasedWith is not null ? await FollowReleaseAsync(item, context, cancellationToken).ConfigureAwait(false)
-                : await ExecuteAsync(item, context, Siblings(item, results.Count), cancellationToken).ConfigureAwait(false);
-            if (result.Result == RemediationResults.Deleted && hourly?.Spend() is { } unsaved) LogBudgetUnsaved(logger, unsaved);
+                : item.GoesWith is not null ? await FollowAsync(item, context).ConfigureAwait(false)
+                : await ExecuteAsync(item, context, Followers(item, results.Count), cancellationToken).ConfigureAwait(false);
+            if (context.Acted.Contains(item.Interface) && hourly?.Spend() is { } unsaved) LogBudgetUnsaved(logger, unsaved);
             results.Add(result);
             metrics.Record(result);
             audit.Write(AuditFor(context, item, result));
@@ -100,8 +102,8 @@ internal sealed partial class Remediator(
         return results;
     }
 
-    /// <param name="siblings">The veths planned to go with this one's namespace when it is released.</param>
-    private async Task<InterfaceResult> ExecuteAsync(PlannedItem item, RequestContext context, List<PlannedItem> siblings, CancellationToken cancellationToken)
+    /// <param name="followers">The veths planned to go with this one: the rest of a released namespace, the other end of a pair.</param>
+    private async Task<InterfaceResult> ExecuteAsync(PlannedItem item, RequestContext context, List<PlannedItem> followers, CancellationToken cancellationToken)
     {
         var verdict = item.Verdict!;
         var link = verdict.Link;
@@ -114,24 +116,37 @@ internal sealed partial class Remediator(
         if (!SameIdentity(link, now))
             return Outcome(item with { Blockers = [RefusalReasons.IdentityChanged] }, RemediationResults.Refused,
                 $"ifindex {link.Index} is now {now.Name} {now.Mac} (peer netns id {now.LinkNetnsId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})");
-        // A container may have started in the namespace since the scan, or something opened it: look again.
-        if (verdict.Peer.NetnsId is int peerNsid && verdict.Peer.NetnsInode is ulong peerInode
-            && HolderRecheck.FindHolder(paths, netlink, peerInode, peerNsid) is { } holder)
-            return Outcome(item with { Blockers = [RefusalReasons.HoldersChanged] }, RemediationResults.Refused, $"its peer namespace is held now: {holder}");
 
         string action = item.Action;
         List<NetnsPin>? pins = null;
-        if (action == RemediationActions.ReleaseNetns && (pins = ReleasablePins(verdict, context.Inventory!)) is null)
-            action = RemediationActions.Delete; // a pin is out of reach or not what mountinfo shows now: delete the veth alone
+        if (action == RemediationActions.ReleaseNetns)
+        {
+            pins = ReleasablePins(verdict, context.Inventory!);
+            // Everything in the namespace dies with it: only lo and the veths planned with this one may be there.
+            if (pins is not null && OtherLinksIn(pins[0], verdict.Peer.NetnsInode!.Value, [item, .. followers]) is { } others)
+            {
+                LogReleaseRefused(logger, link.Name, others);
+                pins = null;
+            }
+            if (pins is null)
+            {
+                action = RemediationActions.Delete; // a pin out of reach, or more in the namespace than planned: the veth alone
+                followers = [];
+            }
+        }
         item = item with { Action = action };
 
-        // Write-ahead: nothing is done that the audit file does not already say is about to be done.
-        var going = pins is null ? [item] : (List<PlannedItem>)[item, .. siblings];
-        foreach (var goes in going)
+        // Write-ahead: the intent is on disk before the last look and the action, so nothing is done that
+        // the audit file does not already say is about to be done.
+        foreach (var goes in (List<PlannedItem>)[item, .. followers])
         {
             if (!audit.Write(IntentFor(context, goes, item), sync: true))
                 return Outcome(item with { Blockers = [RefusalReasons.AuditUnwritable] }, RemediationResults.Failed, "the audit file cannot be written; nothing was touched");
         }
+        // A container may have started in the namespace since the scan, or something opened it: look again, last.
+        if (verdict.Peer.NetnsId is int peerNsid && verdict.Peer.NetnsInode is ulong peerInode
+            && HolderRecheck.FindHolder(paths, netlink, peerInode, peerNsid) is { } holder)
+            return Outcome(item with { Blockers = [RefusalReasons.HoldersChanged] }, RemediationResults.Refused, $"its peer namespace is held now: {holder}");
 
         int rc;
         if (pins is not null)
@@ -146,27 +161,66 @@ internal sealed partial class Remediator(
             if (rc == 0) rc = netlink.DeleteLink(link.Index);
         }
         if (rc != 0) return Outcome(item, RemediationResults.Failed, $"{action}: {Errno.Describe(rc)}");
+        context.Acted.Add(item.Interface);
 
-        if (!await GoneAsync(link, cancellationToken).ConfigureAwait(false))
+        // Done: what follows is confirmation, which a client that went away must not cut short.
+        if (!await GoneAsync(link, CancellationToken.None).ConfigureAwait(false))
             return Outcome(item, RemediationResults.Failed, $"{link.Name} is still present after {action}");
         coordinator.MarkRemediated(verdict);
         LogDeleted(logger, link.Name, link.Index, action, context.RequestId);
         return Outcome(item, RemediationResults.Deleted, null);
     }
 
-    /// <summary>A veth planned to go with another interface's namespace: gone if that release happened, else untouched.</summary>
-    private async Task<InterfaceResult> FollowReleaseAsync(PlannedItem item, RequestContext context, CancellationToken cancellationToken)
+    /// <summary>A veth planned to go with another interface: gone if that one's action was carried out, else untouched.</summary>
+    private async Task<InterfaceResult> FollowAsync(PlannedItem item, RequestContext context)
     {
         var verdict = item.Verdict!;
-        if (verdict.Peer.NetnsInode is not ulong inode || !context.ReleasedNamespaces.Contains(inode))
+        if (!context.Acted.Contains(item.GoesWith!))
             return Outcome(item with { Blockers = [RefusalReasons.NamespaceNotReleased] }, RemediationResults.Refused,
-                $"it was to go with the namespace of {item.ReleasedWith}, which was not released; it was not touched");
-        if (!await GoneAsync(verdict.Link, cancellationToken).ConfigureAwait(false))
-            return Outcome(item, RemediationResults.Failed, $"{verdict.Link.Name} is still present after its namespace was released");
+                $"it was to go with {item.GoesWith}, which did not go; it was not touched");
+        context.Acted.Add(item.Interface);
+        if (!await GoneAsync(verdict.Link, CancellationToken.None).ConfigureAwait(false))
+            return Outcome(item, RemediationResults.Failed, $"{verdict.Link.Name} is still present after {item.GoesWith} went");
         coordinator.MarkRemediated(verdict);
         LogDeleted(logger, verdict.Link.Name, verdict.Link.Index, item.Action, context.RequestId);
         return Outcome(item, RemediationResults.Deleted, null);
     }
+
+    /// <summary>
+    /// Lists the links of the namespace to be released, through its pin (verified to be that namespace):
+    /// anything but lo, the kernel's per-namespace fallback tunnels and the peers of the planned veths
+    /// would die unplanned and unaudited.
+    /// </summary>
+    /// <returns>null when there is nothing else, else what there is (or why we cannot tell).</returns>
+    private static string? OtherLinksIn(NetnsPin pin, ulong inode, List<PlannedItem> planned)
+    {
+        if (PosixFile.Stat(KernelPaths.OwnNetns, out ulong nsfsDevice, out _) != 0) return "cannot stat our own namespace";
+        using var netns = NamespaceFile.TryOpenVerified(pin.MountPoint, nsfsDevice, inode);
+        if (netns is null) return $"{pin.MountPoint} is not the namespace the scan saw";
+        try
+        {
+            using var inside = RouteNetlinkClient.Open(netns);
+            var links = inside.DumpLinks();
+            var expectedPeers = planned.Select(p => p.Verdict!.Link.PeerIndex).ToHashSet();
+            var others = links
+                .Where(l => l.Name != "lo" && !FallbackDevices.Contains(l.Name)
+                    && !(l.IsVeth && l.LinkNetnsId is not null && expectedPeers.Contains(l.Index)))
+                .Select(l => $"{l.Name} ({l.Kind ?? "no kind"})")
+                .ToList();
+            // Every planned peer must be there, one to one: a peer index that matched nothing is doubt too.
+            int peers = links.Count(l => l.IsVeth && expectedPeers.Contains(l.Index));
+            if (peers != expectedPeers.Count) others.Add($"{peers} of the {expectedPeers.Count} planned peers found");
+            return others.Count == 0 ? null : string.Join(", ", others);
+        }
+        catch (Exception e) when (e is SystemCallException or NetlinkException)
+        {
+            return $"its links cannot be listed: {e.Message}";
+        }
+    }
+
+    /// <summary>Devices the kernel makes in every namespace when the tunnel modules are loaded; they go with it harmlessly.</summary>
+    private static readonly HashSet<string> FallbackDevices =
+        ["tunl0", "sit0", "ip6tnl0", "ip6gre0", "gre0", "gretap0", "erspan0", "ip_vti0", "ip6_vti0"];
 
     /// <summary>Same ifindex, and still the same device: name, MAC, kind, peer and master unchanged.</summary>
     internal static bool SameIdentity(LinkRecord before, LinkRecord now) =>
@@ -241,7 +295,7 @@ internal sealed partial class Remediator(
         {
             checks.Add(new AuditCheck("orphan", v.IsOrphan, $"{v.State}/{v.Reason}"));
             checks.AddRange(v.Blockers.Select(b => new AuditCheck(b, false)));
-            if (item.Go && !context.DryRun && item.ReleasedWith is null)
+            if (item.Go && !context.DryRun && item.GoesWith is null)
             {
                 checks.Add(new AuditCheck("identity_recheck", !result.Blockers.Contains(RefusalReasons.IdentityChanged)));
                 if (!result.Blockers.Contains(RefusalReasons.IdentityChanged))
@@ -250,13 +304,18 @@ internal sealed partial class Remediator(
         }
         return new AuditRecord(clock.GetUtcNow(), context.RequestId, context.Caller, context.Source, context.DryRun,
             new AuditedInterface(item.Interface, v?.Link.Index, v?.Link.Mac, v?.Bridge, v?.Peer.NetnsId, v?.Peer.NetnsInode),
-            v?.State, v?.Reason, checks, result.Action, result.Result, result.Blockers, result.Error, ReleasedWith: item.ReleasedWith);
+            v?.State, v?.Reason, checks, result.Action, result.Result, result.Blockers, result.Error, GoesWith: item.GoesWith);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "the hourly deletion budget could not be written ({Error}); it holds in memory until a restart")]
     private static partial void LogBudgetUnsaved(ILogger logger, string error);
 
-    private sealed record RequestContext(string RequestId, string Caller, string Source, bool DryRun, HostInventorySnapshot? Inventory, HashSet<ulong> ReleasedNamespaces);
+    /// <param name="Acted">Interfaces whose action the kernel accepted (or that went with one): they count against the budgets.</param>
+    private sealed record RequestContext(string RequestId, string Caller, string Source, bool DryRun, HostInventorySnapshot? Inventory,
+        HashSet<ulong> ReleasedNamespaces, HashSet<string> Acted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "not releasing the namespace of {Interface}: it also holds {Others}; deleting the veth alone")]
+    private static partial void LogReleaseRefused(ILogger logger, string @interface, string others);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "remediation deleted {Interface} (ifindex {Ifindex}) by {Action}, request {RequestId}")]
     private static partial void LogDeleted(ILogger logger, string @interface, int ifindex, string action, string requestId);

@@ -57,7 +57,54 @@ public class DeletePathKernelTests
         var lines = AuditTrail.ReadAll(audit.Path);
         Assert.Equal(["intent:vethsib1", "intent:vethsib2", "result:vethsib1", "result:vethsib2"], lines.Select(l => $"{l.Phase}:{l.Name}"));
         Assert.All(lines, l => Assert.Equal("release_netns", l.Action));
-        Assert.Equal("vethsib1", lines.Last().ReleasedWith);
+        Assert.Equal("vethsib1", lines.Last().GoesWith);
+    }
+
+    [SkippableFact]
+    public async Task A_namespace_that_also_links_to_a_live_container_is_not_released()
+    {
+        using var host = new FakeHost();
+        var leak = host.AddNamespace("rel");
+        var live = host.AddNamespace("live");
+        host.AddVeth("vethrelm1", leak);
+        // A veth from the leaked namespace into a third one, where a container lives: releasing the leaked
+        // namespace would cut it off without the scan ever having seen that link.
+        Tools.Run("ip", "-n", leak, "link", "add", "tolive", "type", "veth", "peer", "name", "eth7", "netns", live);
+        Tools.Run("ip", "-n", live, "link", "set", "eth7", "up");
+        var container = host.StartContainerProcess(live);
+        Assert.True(await Eventually.TrueAsync(() => ProcInfo.HasNetns(container.Id)));
+        using var audit = new TempAudit(host);
+
+        var (code, output, error) = Exporter.Run(["remediate", "vethrelm1", "--remediation.release-netns", .. audit.Flags(host)]);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("vethrelm1: deleted", output);
+        Assert.True(File.Exists($"/run/netns/{leak}"), "the namespace was released");
+        Assert.Contains("eth7", Tools.Run("ip", "-n", live, "-o", "link", "show"));
+        Assert.Equal("delete", AuditTrail.Read(audit.Path).Single().Action);
+    }
+
+    [SkippableFact]
+    public void Deleting_one_end_of_a_half_created_pair_needs_the_other_deletable_and_audits_both()
+    {
+        using var host = new FakeHost();
+        host.AddBridge("br0");
+        host.Ip("link add vethpa type veth peer name vethpb");
+        host.Ip("link add vethqa type veth peer name vethqb");
+        host.Ip("link set vethqb master br0"); // the other end is a bridge port: it must not go as a side effect
+        using var audit = new TempAudit(host);
+
+        var (code, output, error) = Exporter.Run(["remediate", "vethpa", "vethqa", .. audit.Flags(host)]);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("vethpa: deleted", output);
+        Assert.Contains("vethpb: deleted", output);
+        Assert.Contains("vethqa: refused (pair_end_blocked)", output);
+        Assert.Empty(host.Links().Intersect(["vethpa", "vethpb"]));
+        Assert.Contains("vethqb", host.Links());
+        var lines = AuditTrail.ReadAll(audit.Path).Where(l => l.Name is "vethpa" or "vethpb").ToList();
+        Assert.Equal(["intent:vethpa", "intent:vethpb", "result:vethpa", "result:vethpb"], lines.Select(l => $"{l.Phase}:{l.Name}"));
+        Assert.Equal("vethpa", lines.Last().GoesWith);
     }
 
     [SkippableFact]

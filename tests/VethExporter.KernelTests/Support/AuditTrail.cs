@@ -9,7 +9,7 @@ namespace VethExporter.KernelTests.Support;
 public static class AuditTrail
 {
     public sealed record Line(string Name, string Source, string Caller, string Result, bool DryRun, IReadOnlyList<string> Blockers,
-        string Phase = "result", string Action = "none", string? ReleasedWith = null);
+        string Phase = "result", string Action = "none", string? GoesWith = null);
 
     /// <summary>The decisions: one result line per interface.</summary>
     public static List<Line> Read(string path) => ReadAll(path).Where(l => l.Phase == "result").ToList();
@@ -24,6 +24,6 @@ public static class AuditTrail
                 root.GetProperty("caller").GetString()!, root.GetProperty("result").GetString()!, root.GetProperty("dryRun").GetBoolean(),
                 root.GetProperty("blockers").EnumerateArray().Select(b => b.GetString()!).ToList(),
                 root.GetProperty("phase").GetString()!, root.GetProperty("action").GetString()!,
-                root.TryGetProperty("releasedWith", out var with) ? with.GetString() : null);
+                root.TryGetProperty("goesWith", out var with) ? with.GetString() : null);
         }).ToList();
 }
