@@ -36,9 +36,6 @@ public static class RefusalReasons
     /// <summary>The other end of a half-created pair, which would go too, is not deletable itself.</summary>
     public const string PairEndBlocked = "pair_end_blocked";
 
-    /// <summary>The namespace to release holds links that were not planned (a veth to a third namespace, other devices).</summary>
-    public const string NamespaceHoldsOtherLinks = "namespace_holds_other_links";
-
     /// <summary>The intent could not be written to the audit file, so nothing was done.</summary>
     public const string AuditUnwritable = "audit_unwritable";
 
