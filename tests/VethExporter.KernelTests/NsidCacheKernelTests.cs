@@ -83,43 +83,45 @@ public class NsidCacheKernelTests
         using var host = new FakeHost();
         var options = new ScannerOptions(new KernelPaths("/proc", host.NetnsPath), ClassificationPolicy.Default);
         using var kept = new Scanner(options);
-        // The kernel frees a dead namespace's inode a moment after its veths go (after an RCU grace period),
-        // so the rebirth is tried a few times, waiting longer each time.
-        for (int attempt = 1; attempt <= 5; attempt++)
+        string a = host.AddNamespace("a"), b = host.AddNamespace("b");
+        host.AddVeth("vethswa", a);
+        host.AddVeth("vethswb", b);
+        var before = await kept.ScanAsync(); // kept: inode(a) → id(a), inode(b) → id(b)
+        ulong inodeA = before.Verdict("vethswa").Peer.NetnsInode!.Value, inodeB = before.Verdict("vethswb").Peer.NetnsInode!.Value;
+
+        host.DeleteNamespace(a);
+        host.DeleteNamespace(b);
+        Assert.True(await Eventually.TrueAsync(() => !host.Links().Intersect(["vethswa", "vethswb"]).Any()));
+        // The kernel hands out the lowest free inode. Namespaces are made one by one until two are born on
+        // a's and b's inodes (the kernel frees them a moment after the veths go; other dead namespaces'
+        // inodes go to the fillers): c on a's, d on b's.
+        string? c = null, d = null;
+        for (int i = 0; i < 300 && (c is null || d is null); i++)
         {
-            string a = host.AddNamespace($"a{attempt}"), b = host.AddNamespace($"b{attempt}");
-            host.AddVeth("vethswa", a);
-            host.AddVeth("vethswb", b);
-            var before = await kept.ScanAsync(); // kept: inode(a) → id(a), inode(b) → id(b)
-            ulong inodeA = before.Verdict("vethswa").Peer.NetnsInode!.Value, inodeB = before.Verdict("vethswb").Peer.NetnsInode!.Value;
-
-            host.DeleteNamespace(a);
-            host.DeleteNamespace(b);
-            Assert.True(await Eventually.TrueAsync(() => !host.Links().Intersect(["vethswa", "vethswb"]).Any()));
-            await Task.Delay(300 * attempt);
-            // The kernel hands out the lowest free inode and the lowest free id: c and d, made in this order,
-            // get a's and b's inodes; their veths, made in the other order, get the ids the other way round.
-            string c = host.AddNamespace($"c{attempt}"), d = host.AddNamespace($"d{attempt}");
-            var process = host.StartContainerProcess(c);
-            Assert.True(await Eventually.TrueAsync(() => ProcInfo.HasNetns(process.Id) && File.ReadAllText($"/proc/{process.Id}/comm").Trim() == "sleep"));
-            host.AddVeth("vethswd", d);
-            host.AddVeth("vethswc", c);
-
-            var after = await kept.ScanAsync();
-
-            after.AssertVerdict("vethswc", VethStates.InUse, Reasons.Process, null);
-            after.AssertVerdict("vethswd", VethStates.Orphan, Reasons.PinnedNoProcess, null);
-            using (var fresh = new Scanner(options)) Assert.Equal(Judged(await fresh.ScanAsync()), Judged(after));
-            if (after.Verdict("vethswc").Peer.NetnsInode == inodeA && after.Verdict("vethswd").Peer.NetnsInode == inodeB) return;
-
-            process.Kill();
-            process.WaitForExit();
-            host.DeleteNamespace(c);
-            host.DeleteNamespace(d);
-            Assert.True(await Eventually.TrueAsync(() => !host.Links().Intersect(["vethswc", "vethswd"]).Any()));
+            string ns = host.AddNamespace($"f{i}");
+            ulong inode = Inode($"/run/netns/{ns}");
+            if (inode == inodeA) c = ns;
+            else if (inode == inodeB) d = ns;
+            else if (i % 20 == 19) await Task.Delay(200);
         }
-        Assert.Fail("in five tries the kernel never gave the new namespaces the old inodes: the swap was not exercised");
+        Assert.True(c is not null && d is not null, "the kernel never gave new namespaces a's and b's inodes");
+        var process = host.StartContainerProcess(c!);
+        Assert.True(await Eventually.TrueAsync(() => ProcInfo.HasNetns(process.Id) && File.ReadAllText($"/proc/{process.Id}/comm").Trim() == "sleep"));
+        // Made in the other order, their veths get the lowest free ids the other way round: d a's id, c b's.
+        host.AddVeth("vethswd", d!);
+        host.AddVeth("vethswc", c!);
+
+        var after = await kept.ScanAsync();
+
+        after.AssertVerdict("vethswc", VethStates.InUse, Reasons.Process, null);
+        after.AssertVerdict("vethswd", VethStates.Orphan, Reasons.PinnedNoProcess, null);
+        Assert.Equal(inodeA, after.Verdict("vethswc").Peer.NetnsInode);
+        Assert.Equal(before.Verdict("vethswa").Peer.NetnsId, after.Verdict("vethswd").Peer.NetnsId); // the swap happened
+        using var fresh = new Scanner(options);
+        Assert.Equal(Judged(await fresh.ScanAsync()), Judged(after));
     }
+
+    private static ulong Inode(string path) => ulong.Parse(Tools.Run("stat", "-L", "-c", "%i", path).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Every veth's verdict and the holders it rests on.</summary>
     private static List<string> Judged(ScanResult scan) => scan.Verdicts
