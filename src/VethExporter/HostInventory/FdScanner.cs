@@ -26,7 +26,7 @@ internal static class FdScanner
                 foreach (int fd in fds)
                 {
                     string path = $"{fdDir}/{fd}";
-                    if (PosixFile.Stat(path, out ulong device, out ulong inode) != 0) continue;
+                    if (PosixFile.StatWithoutSync(path, out ulong device, out ulong inode) != 0) continue;
                     if (device != nsfsDevice || ignoredInodes.Contains(inode)) continue;
                     holders.Add(new FdHolder(inode, pid, fd, path));
                 }

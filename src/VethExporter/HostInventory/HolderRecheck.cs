@@ -47,7 +47,7 @@ internal static class HolderRecheck
                 if (denied) return $"the open fds of process {pid} cannot be read";
                 foreach (int fd in fds)
                 {
-                    if (PosixFile.Stat($"{fdDir}/{fd}", out ulong device, out ulong inode) == 0 && device == nsfsDevice && inode == netnsInode)
+                    if (PosixFile.StatWithoutSync($"{fdDir}/{fd}", out ulong device, out ulong inode) == 0 && device == nsfsDevice && inode == netnsInode)
                         return $"process {pid} holds it open (fd {fd})";
                 }
             }

@@ -42,6 +42,32 @@ internal static unsafe class PosixFile
         return 0;
     }
 
+    /// <summary>AT_STATX_DONT_SYNC: answer from what the kernel has, never ask a network filesystem's server.</summary>
+    private const int AtStatxDontSync = 0x4000;
+
+    /// <summary>
+    /// stat(2) of whatever an fd link (/proc/PID/fd/N) leads to, without waiting on it: a file on a hard
+    /// NFS mount whose server is gone must not hang the fd walk. No automount is triggered either.
+    /// </summary>
+    public static int StatWithoutSync(string path, out ulong device, out ulong inode)
+    {
+        Span<byte> native = stackalloc byte[PathMax];
+        device = inode = 0;
+        if (!TryEncode(path, native)) return Errno.EINVAL;
+        statx st;
+        fixed (byte* p = native)
+        {
+            if (LibC.statx(LibC.AT_FDCWD, p, AtStatxDontSync | LibC.AT_NO_AUTOMOUNT, LibC.STATX_INO, &st) != 0) return Errno.Last;
+        }
+        device = MakeDevice(st.stx_dev_major, st.stx_dev_minor);
+        inode = st.stx_ino;
+        return 0;
+    }
+
+    /// <summary>glibc's makedev: the dev_t that stat(2) reports for a major and minor number.</summary>
+    private static ulong MakeDevice(uint major, uint minor) =>
+        ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8) | ((ulong)(minor & 0xffffff00) << 12) | (minor & 0xff);
+
     /// <summary>Opens a file read-only with O_CLOEXEC.</summary>
     public static FileDescriptorHandle? TryOpen(string path, int extraFlags, out int errno)
     {
