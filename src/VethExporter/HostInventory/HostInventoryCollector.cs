@@ -60,7 +60,12 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
 
         // Only ids learnt this scan are kept, so an inode no longer seen (its namespace gone) is forgotten.
         if (watch is not null) _cache.Replace(nsids);
-        var limitations = HostViewCheck.FindLimitations(paths, new BlindSpots(proc.TasksSeen, unresolved, ids.UnusablePins, fdDenied,
+        // A pinned namespace whose id we could not learn can only be the peer of a veth whose peer id no
+        // namespace we identified carries: only then is it a blind spot. (Any user may cover a pin of their
+        // own; that must not switch remediation off for the whole node.)
+        bool peerUnexplained = peerNsids.Except(nsids.Values).Except(hiddenTasks.Keys).Any();
+        int unusablePins = peerUnexplained ? ids.UnusablePins : 0;
+        var limitations = HostViewCheck.FindLimitations(paths, new BlindSpots(proc.TasksSeen, unresolved, unusablePins, fdDenied,
             deniedMountinfo, HolderIndex.SharedIds(namespaces), proc.DeniedTaskLists, proc.Listing));
         return new HostInventorySnapshot(links, addresses, qdiscs, scannedInode, namespaces, limitations.Count == 0, limitations);
     }
