@@ -4,8 +4,9 @@ namespace VethExporter.HostInventory;
 
 /// <summary>
 /// Finds processes holding a namespace through an open fd. Costly (every fd of every process), so it runs
-/// only when some peer namespace has no task in it (pinned or not: a pin and an fd may hold one namespace). Namespaces are recognised by stat, not by
-/// readlink: once the pin an fd was opened through is gone, readlink no longer says <c>net:[…]</c>.
+/// only when some peer namespace has no task in it (pinned or not: a pin and an fd may hold one
+/// namespace). Namespaces are recognised by stat, not by readlink: once the pin an fd was opened through
+/// is gone, readlink no longer says <c>net:[…]</c>.
 /// </summary>
 internal static class FdScanner
 {
@@ -13,25 +14,33 @@ internal static class FdScanner
     public static List<FdHolder> Scan(KernelPaths paths, ulong nsfsDevice, IReadOnlySet<ulong> ignoredInodes, out int deniedProcesses)
     {
         var holders = new List<FdHolder>();
-        deniedProcesses = 0;
-        int self = Environment.ProcessId;
+        int denied = 0;
         foreach (int pid in ProcDirectory.NumericEntries(paths.Procfs))
         {
-            // Our own fds on namespaces are the scan's, opened a moment ago to ask for ids: no holder.
-            if (pid == self && paths.Procfs == "/proc") continue;
-            foreach (string fdDir in FdTables.Directories(paths, pid))
+            holders.AddRange(NamespaceFds(paths, pid, nsfsDevice, () => denied++).Where(h => !ignoredInodes.Contains(h.NetnsInode)));
+        }
+        deniedProcesses = denied;
+        return holders;
+    }
+
+    /// <summary>
+    /// The fds of one process (in every fd table it has, see <see cref="FdTables"/>) that are namespace
+    /// files. Ours are skipped: they are the scan's own, opened a moment ago to ask for ids.
+    /// </summary>
+    /// <param name="denied">Called for each fd table we may not read.</param>
+    public static IEnumerable<FdHolder> NamespaceFds(KernelPaths paths, int pid, ulong nsfsDevice, Action denied)
+    {
+        if (pid == Environment.ProcessId && paths.Procfs == "/proc") yield break;
+        foreach (string fdDir in FdTables.Directories(paths, pid))
+        {
+            var fds = ProcDirectory.NumericEntries(fdDir, out bool unreadable);
+            if (unreadable) denied();
+            foreach (int fd in fds)
             {
-                var fds = ProcDirectory.NumericEntries(fdDir, out bool denied);
-                if (denied) deniedProcesses++;
-                foreach (int fd in fds)
-                {
-                    string path = $"{fdDir}/{fd}";
-                    if (PosixFile.StatWithoutSync(path, out ulong device, out ulong inode) != 0) continue;
-                    if (device != nsfsDevice || ignoredInodes.Contains(inode)) continue;
-                    holders.Add(new FdHolder(inode, pid, fd, path));
-                }
+                string path = $"{fdDir}/{fd}";
+                if (PosixFile.StatWithoutSync(path, out ulong device, out ulong inode) != 0 || device != nsfsDevice) continue;
+                yield return new FdHolder(inode, pid, fd, path);
             }
         }
-        return holders;
     }
 }

@@ -17,7 +17,6 @@ internal static class HolderRecheck
     {
         if (PosixFile.Stat(KernelPaths.OwnNetns, out ulong nsfsDevice, out _) is int e and not 0)
             return $"cannot stat {KernelPaths.OwnNetns}: {Errno.Describe(e)}";
-        int self = Environment.ProcessId;
         Span<byte> link = stackalloc byte[64];
         var pids = ProcDirectory.NumericEntries(paths.Procfs);
         foreach (int pid in pids)
@@ -40,17 +39,12 @@ internal static class HolderRecheck
         }
         foreach (int pid in pids)
         {
-            if (pid == self && paths.Procfs == "/proc") continue;
-            foreach (string fdDir in FdTables.Directories(paths, pid))
+            bool denied = false;
+            foreach (var holder in FdScanner.NamespaceFds(paths, pid, nsfsDevice, () => denied = true))
             {
-                var fds = ProcDirectory.NumericEntries(fdDir, out bool denied);
-                if (denied) return $"the open fds of process {pid} cannot be read";
-                foreach (int fd in fds)
-                {
-                    if (PosixFile.StatWithoutSync($"{fdDir}/{fd}", out ulong device, out ulong inode) == 0 && device == nsfsDevice && inode == netnsInode)
-                        return $"process {pid} holds it open (fd {fd})";
-                }
+                if (holder.NetnsInode == netnsInode) return $"process {pid} holds it open (fd {holder.Fd})";
             }
+            if (denied) return $"the open fds of process {pid} cannot be read";
         }
         return null;
     }

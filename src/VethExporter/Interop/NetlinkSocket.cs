@@ -90,20 +90,9 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
-    /// <summary>Receives one waiting datagram without blocking.</summary>
+    /// <summary>Receives one waiting datagram without blocking (see <see cref="Receive(ref byte[], int)"/>).</summary>
     /// <returns>Its length, -EAGAIN when none is waiting, or minus another errno (ENOBUFS: the kernel dropped messages).</returns>
-    public int ReceiveWaiting(ref byte[] buffer)
-    {
-        int size = ReceiveOnce(buffer, LibC.MSG_PEEK | LibC.MSG_TRUNC | LibC.MSG_DONTWAIT, out _);
-        if (size < 0) return size;
-        if (size > buffer.Length) buffer = new byte[Math.Max(size, buffer.Length * 2)];
-        while (true)
-        {
-            int n = ReceiveOnce(buffer, LibC.MSG_DONTWAIT, out uint sender);
-            if (n >= 0 && sender != 0) continue;
-            return n;
-        }
-    }
+    public int ReceiveWaiting(ref byte[] buffer) => Receive(ref buffer, LibC.MSG_DONTWAIT);
 
     public void Send(ReadOnlySpan<byte> datagram)
     {
@@ -125,14 +114,16 @@ internal sealed unsafe class NetlinkSocket : IDisposable
     /// datagram is larger (peeked with MSG_TRUNC), so nothing is ever cut off.
     /// </summary>
     /// <returns>The datagram's length, or minus errno (ENOBUFS: the kernel dropped messages).</returns>
-    public int Receive(ref byte[] buffer)
+    public int Receive(ref byte[] buffer) => Receive(ref buffer, 0);
+
+    private int Receive(ref byte[] buffer, int flags)
     {
-        int size = ReceiveOnce(buffer, LibC.MSG_PEEK | LibC.MSG_TRUNC, out _);
+        int size = ReceiveOnce(buffer, flags | LibC.MSG_PEEK | LibC.MSG_TRUNC, out _);
         if (size < 0) return size;
         if (size > buffer.Length) buffer = new byte[Math.Max(size, buffer.Length * 2)];
         while (true)
         {
-            int n = ReceiveOnce(buffer, 0, out uint sender);
+            int n = ReceiveOnce(buffer, flags, out uint sender);
             // Only the kernel (port 0) may speak to us; anything else is dropped.
             if (n >= 0 && sender != 0) continue;
             return n;

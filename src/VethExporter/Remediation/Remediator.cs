@@ -161,29 +161,31 @@ internal sealed partial class Remediator(
             if (rc == 0) rc = netlink.DeleteLink(link.Index);
         }
         if (rc != 0) return Outcome(item, RemediationResults.Failed, $"{action}: {Errno.Describe(rc)}");
-        context.Acted.Add(item.Interface);
+        return await ConfirmGoneAsync(item, context, $"after {action}").ConfigureAwait(false);
+    }
 
-        // Done: what follows is confirmation, which a client that went away must not cut short.
-        if (!await GoneAsync(link, CancellationToken.None).ConfigureAwait(false))
-            return Outcome(item, RemediationResults.Failed, $"{link.Name} is still present after {action}");
+    /// <summary>
+    /// After the kernel accepted an action: the item counts as acted on, and is deleted once its link is
+    /// seen gone. This confirmation must not be cut short by a client that went away.
+    /// </summary>
+    private async Task<InterfaceResult> ConfirmGoneAsync(PlannedItem item, RequestContext context, string after)
+    {
+        var verdict = item.Verdict!;
+        context.Acted.Add(item.Interface);
+        if (!await GoneAsync(verdict.Link, CancellationToken.None).ConfigureAwait(false))
+            return Outcome(item, RemediationResults.Failed, $"{verdict.Link.Name} is still present {after}");
         coordinator.MarkRemediated(verdict);
-        LogDeleted(logger, link.Name, link.Index, action, context.RequestId);
+        LogDeleted(logger, verdict.Link.Name, verdict.Link.Index, item.Action, context.RequestId);
         return Outcome(item, RemediationResults.Deleted, null);
     }
 
     /// <summary>A veth planned to go with another interface: gone if that one's action was carried out, else untouched.</summary>
     private async Task<InterfaceResult> FollowAsync(PlannedItem item, RequestContext context)
     {
-        var verdict = item.Verdict!;
         if (!context.Acted.Contains(item.GoesWith!))
             return Outcome(item with { Blockers = [RefusalReasons.NamespaceNotReleased] }, RemediationResults.Refused,
                 $"it was to go with {item.GoesWith}, which did not go; it was not touched");
-        context.Acted.Add(item.Interface);
-        if (!await GoneAsync(verdict.Link, CancellationToken.None).ConfigureAwait(false))
-            return Outcome(item, RemediationResults.Failed, $"{verdict.Link.Name} is still present after {item.GoesWith} went");
-        coordinator.MarkRemediated(verdict);
-        LogDeleted(logger, verdict.Link.Name, verdict.Link.Index, item.Action, context.RequestId);
-        return Outcome(item, RemediationResults.Deleted, null);
+        return await ConfirmGoneAsync(item, context, $"after {item.GoesWith} went").ConfigureAwait(false);
     }
 
     /// <summary>
