@@ -60,10 +60,9 @@ internal sealed partial class Remediator(
         var responses = new List<RemediationResponse>(batch.Count);
         int requestLeft = policy.MaxDeletes;
         var decided = new HashSet<string>(StringComparer.Ordinal);
-        var released = new HashSet<ulong>();
         foreach (var (request, caller) in batch)
         {
-            var context = new RequestContext(Guid.NewGuid().ToString("N")[..12], caller, source, request.DryRun, fresh?.Scan.Inventory, released,
+            var context = new RequestContext(Guid.NewGuid().ToString("N")[..12], caller, source, request.DryRun, fresh?.Scan.Inventory,
                 new HashSet<string>(StringComparer.Ordinal));
             var results = await ActOnAsync(fresh, request, context, new DeletionAllowance(requestLeft, hourly?.Remaining() ?? int.MaxValue), decided, cancellationToken)
                 .ConfigureAwait(false);
@@ -152,8 +151,7 @@ internal sealed partial class Remediator(
         if (pins is not null)
         {
             rc = ReleasePins(pins, out string? failure);
-            if (rc == 0) context.ReleasedNamespaces.Add(verdict.Peer.NetnsInode!.Value);
-            else return Outcome(item, RemediationResults.Failed, failure);
+            if (rc != 0) return Outcome(item, RemediationResults.Failed, failure);
         }
         else
         {
@@ -314,7 +312,7 @@ internal sealed partial class Remediator(
 
     /// <param name="Acted">Interfaces whose action the kernel accepted (or that went with one): they count against the budgets.</param>
     private sealed record RequestContext(string RequestId, string Caller, string Source, bool DryRun, HostInventorySnapshot? Inventory,
-        HashSet<ulong> ReleasedNamespaces, HashSet<string> Acted);
+        HashSet<string> Acted);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "not releasing the namespace of {Interface}: it also holds {Others}; deleting the veth alone")]
     private static partial void LogReleaseRefused(ILogger logger, string @interface, string others);
