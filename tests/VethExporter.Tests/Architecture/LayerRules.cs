@@ -17,6 +17,7 @@ internal static partial class LayerRules
         ["Netlink"] = 2,        // kernel access: rtnetlink messages and the client
         ["HostInventory"] = 3,  // inventory: links, tasks, pins, fds
         ["Firewall"] = 3,       // inventory: rule listings
+        ["Cni"] = 3,            // inventory: libcni cache, host-local leases, CNI chains
         ["Classification"] = 4, // judgement (pure)
         ["Scanning"] = 5,       // service: one scan
         ["Tracking"] = 6,       // service: history and its store

@@ -1,0 +1,39 @@
+namespace VethExporter.Cni;
+
+/// <summary>
+/// One libcni cache file (<c>&lt;cacheDir&gt;/results/&lt;network&gt;-&lt;containerId&gt;-&lt;ifName&gt;</c>,
+/// kind <c>cniCacheV1</c>): what a runtime's CNI ADD left behind, and everything a DEL replay needs.
+/// </summary>
+/// <param name="Path">The cache file itself.</param>
+/// <param name="Netns">The netns path the ADD was given (a pin, or /proc/PID/ns/net), if recorded.</param>
+/// <param name="Config">The network configuration the ADD used (the conflist, or a single plugin's config).</param>
+/// <param name="CniArgs">CNI_ARGS pairs in their recorded order (K8S_POD_NAMESPACE, K8S_POD_NAME, …).</param>
+/// <param name="CapabilityArgsJson">The capabilityArgs object as raw JSON (portMappings, bandwidth, …), or null.</param>
+/// <param name="ResultJson">The cached result as raw JSON: a DEL replay passes it as prevResult. Null when none was cached.</param>
+/// <param name="Modified">The file's modification time: when the ADD finished.</param>
+public sealed record CniCacheEntry(
+    string Path,
+    string ContainerId,
+    string IfName,
+    string NetworkName,
+    string? Netns,
+    CniNetworkConfig Config,
+    IReadOnlyList<KeyValuePair<string, string>> CniArgs,
+    string? CapabilityArgsJson,
+    string? ResultJson,
+    CniResult Result,
+    DateTimeOffset Modified)
+{
+    public CniAttachmentKey Key => new(NetworkName, ContainerId, IfName);
+
+    /// <summary>The pod the args name (Kubernetes runtimes pass K8S_POD_NAMESPACE and K8S_POD_NAME), or null.</summary>
+    public CniPod? Pod =>
+        Arg("K8S_POD_NAMESPACE") is { } ns && Arg("K8S_POD_NAME") is { } name ? new CniPod(ns, name) : null;
+
+    private string? Arg(string key) => CniArgs.FirstOrDefault(a => a.Key == key) is { Key: not null } a ? a.Value : null;
+}
+
+/// <summary>The identity of one attachment, as libcni keys its cache: network, container, interface in the container.</summary>
+public sealed record CniAttachmentKey(string Network, string ContainerId, string IfName);
+
+public sealed record CniPod(string Namespace, string Name);
