@@ -18,7 +18,11 @@ public sealed record CniNetworkConfig(string Name, string? CniVersion, IReadOnly
 public sealed record CniPluginConfig(string Type, string Json, IReadOnlyList<string> Capabilities, HostLocalIpam? HostLocal);
 
 /// <summary>host-local's configuration: its data directory (null: the default) and its range sets.</summary>
-public sealed record HostLocalIpam(string? DataDir, IReadOnlyList<IReadOnlyList<CniIpRange>> RangeSets);
+public sealed record HostLocalIpam(string? DataDir, IReadOnlyList<IReadOnlyList<CniIpRange>> RangeSets)
+{
+    /// <summary>How many addresses host-local can hand out over all its ranges (see <see cref="HostLocalPool"/>).</summary>
+    public long PoolSize => HostLocalPool.Size(this);
+}
 
 /// <summary>One host-local range: a subnet and optional start, end and gateway inside it.</summary>
 public sealed record CniIpRange(string Subnet, string? RangeStart, string? RangeEnd, string? Gateway);

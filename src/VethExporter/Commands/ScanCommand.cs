@@ -23,7 +23,7 @@ internal static class ScanCommand
         using var scanner = new Scanner(options.ScannerOptions);
         var scan = await scanner.ScanAsync(tracker.PeerDyingFor(), cancellationToken).ConfigureAwait(false);
         var tracked = tracker.Observe(scan);
-        var document = SnapshotMapper.ToDocument(tracked.Scan, tracked.History);
+        var document = SnapshotMapper.ToDocument(tracked.Scan, tracked.History, tracked.AttachmentHistory);
         if (options.Output == "json")
             await output.WriteLineAsync(JsonSerializer.Serialize(document, SnapshotJsonContext.Default.SnapshotDocument)).ConfigureAwait(false);
         else

@@ -70,7 +70,7 @@ internal static partial class ServeCommand
         builder.Services.AddSingleton(page);
         var pages = new SnapshotPages(version, options.TelemetryPath, remediationEnabled: options.TokenFile is not null);
         builder.Services.AddSingleton(new SnapshotStore(published =>
-            pages.Render(published is null ? null : SnapshotMapper.ToDocument(published.Scan, published.Tracked.History))));
+            pages.Render(published is null ? null : SnapshotMapper.ToDocument(published.Scan, published.Tracked.History, published.Tracked.AttachmentHistory))));
         builder.Services.AddSingleton(sp => new ScanCoordinator(scanner, tracker, sp.GetRequiredService<SnapshotStore>(),
             TimeProvider.System, sp.GetRequiredService<ILogger<ScanCoordinator>>(), timeout: options.ScanTimeout, observer: new ScanMetrics(metrics, page)));
         builder.Services.AddHostedService(sp => new ScanLoop(sp.GetRequiredService<ScanCoordinator>(), options.ScanInterval));

@@ -22,6 +22,7 @@ public sealed class ExporterMetrics
     private readonly Gauge _bridgePorts;
     private readonly Gauge _pinnedWithoutProcess;
     private readonly Gauge _orphanInfo;
+    private readonly CniMetrics _cni;
     private IReadOnlyDictionary<string, IReadOnlyList<double>> _ages = new Dictionary<string, IReadOnlyList<double>>();
 
     public ExporterMetrics(CollectorRegistry registry, bool orphanDetails, string version, string runtime)
@@ -37,6 +38,7 @@ public sealed class ExporterMetrics
         _bridgePorts = factory.CreateGauge("veth_bridge_ports", "Ports enslaved to each Linux bridge (a bridge takes at most 1024)." + FromLastScan, ["bridge"]);
         _pinnedWithoutProcess = factory.CreateGauge("veth_netns_pinned_without_process", "Network namespaces kept alive by a bind mount with no process inside (leaked namespaces, with or without veths)." + FromLastScan);
         _orphanInfo = factory.CreateGauge("veth_orphan_info", "One series per orphaned interface (--metrics.orphan-details)." + FromLastScan, ["interface", "bridge", "reason"]);
+        _cni = new CniMetrics(factory, FromLastScan);
         Self = new SelfMetrics(factory, version, runtime);
     }
 
@@ -94,11 +96,12 @@ public sealed class ExporterMetrics
             foreach (var ((bridge, reason), total) in view.DetectionTotals) _detected.WithLabels(bridge, reason).IncTo(total);
             foreach (var (bridge, outcome, seconds) in view.EndedOrphans) _lifetime.WithLabels(bridge, outcome).Observe(seconds);
             _ages = ages;
+            _cni.Apply(view.Scan.Attachments, view.AttachmentTotals);
         }
     }
 
     /// <summary>Sets every wanted series and removes the ones no longer wanted.</summary>
-    private static void Replace(Gauge gauge, Dictionary<string[], double> wanted)
+    internal static void Replace(Gauge gauge, Dictionary<string[], double> wanted)
     {
         foreach (var labels in gauge.GetAllLabelValues().ToList())
         {
@@ -107,7 +110,7 @@ public sealed class ExporterMetrics
         foreach (var (labels, value) in wanted) gauge.WithLabels(labels).Set(value);
     }
 
-    private sealed class LabelsComparer : IEqualityComparer<string[]>
+    internal sealed class LabelsComparer : IEqualityComparer<string[]>
     {
         public static readonly LabelsComparer Instance = new();
 

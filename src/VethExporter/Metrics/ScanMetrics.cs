@@ -19,7 +19,8 @@ public sealed class ScanMetrics(ExporterMetrics metrics, MetricsPage? page = nul
                 tracked.Orphans.Values.Select(o => (o.Bridge, o.Age.TotalSeconds)).ToList(),
                 tracked.DetectedTotals.ToDictionary(e => (e.Key.Bridge, e.Key.Reason), e => e.Value),
                 tracked.EndedOrphans.Select(e => (e.Bridge, e.Outcome, e.Seconds)).ToList(),
-                tracked.LeakRatePerHour));
+                tracked.LeakRatePerHour,
+                tracked.AttachmentTotals));
             self.LastScanSuccess.Set(1);
             self.LastScanSuccessTimestamp.Set(outcome.At.ToUnixTimeMilliseconds() / 1000.0);
             self.ScanDuration.Set(tracked.Scan.Duration.TotalSeconds);

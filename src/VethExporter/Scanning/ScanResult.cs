@@ -1,4 +1,5 @@
 using VethExporter.Classification;
+using VethExporter.Cni;
 using VethExporter.HostInventory;
 
 namespace VethExporter.Scanning;
@@ -12,4 +13,10 @@ public sealed record ScanResult(
     IReadOnlyList<string> Limitations)
 {
     public bool HostViewComplete => Inventory.HostViewComplete;
+
+    /// <summary>The CNI facts of the scan (empty when CNI paths are not read).</summary>
+    public CniInventory Cni { get; init; } = CniInventory.Empty;
+
+    /// <summary>Every CNI attachment, judged; leaked ones carry blockers (history ones once tracked).</summary>
+    public IReadOnlyList<AttachmentVerdict> Attachments { get; init; } = [];
 }

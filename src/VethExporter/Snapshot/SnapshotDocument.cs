@@ -7,7 +7,8 @@ public sealed record SnapshotDocument(
     bool HostViewComplete,
     IReadOnlyList<string> Limitations,
     IReadOnlyList<InterfaceDocument> Interfaces,
-    IReadOnlyList<NamespaceDocument> Namespaces);
+    IReadOnlyList<NamespaceDocument> Namespaces,
+    IReadOnlyList<AttachmentDocument> Attachments);
 
 public sealed record InterfaceDocument(
     string Name,
@@ -21,7 +22,41 @@ public sealed record InterfaceDocument(
     DateTimeOffset? FirstSeen,
     double? AgeSeconds,
     bool Deletable,
+    IReadOnlyList<string> Blockers,
+    AttachmentKeyDocument? Attachment);
+
+/// <summary>Which CNI attachment a veth belongs to (ARCHITECTURE §6).</summary>
+public sealed record AttachmentKeyDocument(string Network, string ContainerId, string IfName);
+
+/// <summary>
+/// One CNI attachment (ARCHITECTURE §6): what a CNI ADD left behind, joined to the kernel facts.
+/// <paramref name="Runtime"/> stays null until a runtime's word is asked (§7).
+/// </summary>
+public sealed record AttachmentDocument(
+    string Network,
+    string ContainerId,
+    string IfName,
+    string State,
+    string Reason,
+    string? Netns,
+    ulong? NetnsInode,
+    string? HostInterface,
+    IReadOnlyList<string> Ips,
+    PodDocument? Pod,
+    RuntimeDocument? Runtime,
+    IReadOnlyList<string> Leases,
+    IReadOnlyList<string> FirewallChains,
+    IReadOnlyList<string> IfbDevices,
+    string? CacheFile,
+    DateTimeOffset? FirstSeen,
+    double? AgeSeconds,
+    bool Deletable,
     IReadOnlyList<string> Blockers);
+
+public sealed record PodDocument(string Namespace, string Name);
+
+/// <summary>The runtime that owns the sandbox (ARCHITECTURE §7).</summary>
+public sealed record RuntimeDocument(string Name, string SandboxId, string? ContainerName, string State);
 
 public sealed record PeerDocument(int? Ifindex, int? NetnsId, ulong? NetnsInode, HoldersDocument Holders);
 

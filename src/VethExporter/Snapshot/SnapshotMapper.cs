@@ -10,8 +10,14 @@ public static class SnapshotMapper
 {
     private const int MaxListedProcesses = 16;
 
-    public static SnapshotDocument ToDocument(ScanResult scan, Func<VethVerdict, InterfaceHistory?>? history = null)
+    public static SnapshotDocument ToDocument(ScanResult scan, Func<VethVerdict, InterfaceHistory?>? history = null,
+        Func<AttachmentVerdict, InterfaceHistory?>? attachmentHistory = null)
     {
+        var attachmentOf = new Dictionary<int, AttachmentKeyDocument>();
+        foreach (var a in scan.Attachments)
+        {
+            if (a.HostInterface is { } link) attachmentOf.TryAdd(link.Index, new AttachmentKeyDocument(a.Key.Network, a.Key.ContainerId, a.Key.IfName));
+        }
         var peersByInode = scan.Verdicts
             .Where(v => v.Peer.NetnsId is not null && v.Peer.NetnsInode is not null)
             .GroupBy(v => v.Peer.NetnsInode!.Value)
@@ -19,7 +25,7 @@ public static class SnapshotMapper
 
         var interfaces = scan.Verdicts
             .OrderBy(v => v.Link.Name, StringComparer.Ordinal)
-            .Select(v => ToDocument(v, history?.Invoke(v)))
+            .Select(v => ToDocument(v, history?.Invoke(v), attachmentOf.GetValueOrDefault(v.Link.Index)))
             .ToList();
 
         var namespaces = scan.Inventory.Namespaces.Select(n => new NamespaceDocument(
@@ -33,10 +39,37 @@ public static class SnapshotMapper
                 n.Inode is ulong inode ? peersByInode.GetValueOrDefault(inode) : scan.Verdicts.Count(v => v.Peer.NetnsId == n.Nsid)))
             .ToList();
 
-        return new SnapshotDocument(scan.ScannedAt, scan.Duration.TotalSeconds, scan.HostViewComplete, scan.Limitations, interfaces, namespaces);
+        var attachments = scan.Attachments
+            .OrderBy(a => a.Key.Network, StringComparer.Ordinal).ThenBy(a => a.Key.ContainerId, StringComparer.Ordinal)
+            .ThenBy(a => a.Key.IfName, StringComparer.Ordinal)
+            .Select(a => ToDocument(a, attachmentHistory?.Invoke(a)))
+            .ToList();
+
+        return new SnapshotDocument(scan.ScannedAt, scan.Duration.TotalSeconds, scan.HostViewComplete, scan.Limitations, interfaces, namespaces, attachments);
     }
 
-    private static InterfaceDocument ToDocument(VethVerdict v, InterfaceHistory? history) => new(
+    private static AttachmentDocument ToDocument(AttachmentVerdict a, InterfaceHistory? history) => new(
+        a.Key.Network,
+        a.Key.ContainerId,
+        a.Key.IfName,
+        a.State,
+        a.Reason,
+        a.Netns,
+        a.NetnsInode,
+        a.HostInterface?.Name,
+        a.Ips,
+        a.Cache?.Pod is { } pod ? new PodDocument(pod.Namespace, pod.Name) : null,
+        null,
+        a.Leases.Select(l => l.Path).ToList(),
+        a.Chains.Select(c => c.Chain).Distinct(StringComparer.Ordinal).ToList(),
+        a.IfbDevices.Select(l => l.Name).ToList(),
+        a.Cache?.Path,
+        history?.FirstSeen,
+        history is { } h ? Math.Round(h.Age.TotalSeconds, 3) : null,
+        a.Deletable,
+        a.Blockers);
+
+    private static InterfaceDocument ToDocument(VethVerdict v, InterfaceHistory? history, AttachmentKeyDocument? attachment) => new(
         v.Link.Name,
         v.Link.Index,
         v.Link.Mac,
@@ -49,7 +82,8 @@ public static class SnapshotMapper
         history?.FirstSeen,
         history is { } h ? Math.Round(h.Age.TotalSeconds, 3) : null,
         v.Deletable,
-        v.Blockers);
+        v.Blockers,
+        attachment);
 
     /// <summary>The lowercase names `ip link` uses for IF_OPER_*.</summary>
     public static string OperStateName(OperState state) => state switch

@@ -43,7 +43,22 @@ public sealed record TrackedScan
     /// </summary>
     public required IReadOnlyDictionary<int, TimeSpan> PeerDyingFor { get; init; }
 
+    /// <summary>Every leaked CNI attachment that has a cache file, by identity.</summary>
+    public IReadOnlyDictionary<AttachmentIdentity, TrackedAttachment> LeakedAttachments { get; init; } =
+        new Dictionary<AttachmentIdentity, TrackedAttachment>();
+
+    /// <summary>veth_cni_attachments_leaked_total by network, persisted.</summary>
+    public IReadOnlyDictionary<string, long> AttachmentTotals { get; init; } = new Dictionary<string, long>();
+
     public IReadOnlyList<VethVerdict> Verdicts => Scan.Verdicts;
+
+    /// <summary>The attachment history callback of <see cref="SnapshotMapper.ToDocument"/>: first seen and age, for leaked attachments.</summary>
+    public InterfaceHistory? AttachmentHistory(AttachmentVerdict attachment) =>
+        Find(attachment) is { } a ? new InterfaceHistory(a.FirstSeen, a.Age) : null;
+
+    /// <summary>History of one leaked attachment, or null.</summary>
+    public TrackedAttachment? Find(AttachmentVerdict attachment) =>
+        attachment.IsLeaked && LeakedAttachments.TryGetValue(AttachmentIdentity.Of(attachment), out var a) ? a : null;
 
     /// <summary>History of one verdict's orphan identity, or null for verdicts that are not orphans.</summary>
     public TrackedOrphan? Find(VethVerdict verdict) =>

@@ -16,7 +16,7 @@ namespace VethExporter.Tracking;
 /// <item><c>scanner.ScanAsync(tracker.PeerDyingFor())</c> — the classifier needs history to call a dying
 /// peer namespace stuck; <see cref="PeerDyingFor"/> works on the first scan after a restart too.</item>
 /// <item><see cref="Observe"/>, then publish <see cref="TrackedScan.Scan"/> (verdicts with history blockers)
-/// through <c>SnapshotMapper.ToDocument(tracked.Scan, tracked.History)</c> and the metrics.</item>
+/// through <c>SnapshotMapper.ToDocument(tracked.Scan, tracked.History, tracked.AttachmentHistory)</c> and the metrics.</item>
 /// <item><see cref="Save"/>; log its result when <see cref="StateSaveResult.StatusChanged"/>.</item>
 /// </list>
 /// <see cref="Load"/> runs once, before the first scan. The remediator calls <see cref="MarkRemediated(int, string)"/>
@@ -39,6 +39,7 @@ public sealed class Tracker
     private bool _restored;
     private bool _observed;
     private StateSaveStatus? _lastSaveStatus;
+    private readonly AttachmentHistory _attachments;
 
     /// <param name="store">Where history survives restarts; null keeps it in memory only.</param>
     public Tracker(TrackerOptions options, TimeProvider timeProvider, TrackerStateStore? store = null)
@@ -46,6 +47,7 @@ public sealed class Tracker
         Options = options;
         _time = timeProvider;
         _store = store;
+        _attachments = new AttachmentHistory(options);
     }
 
     public TrackerOptions Options { get; }
@@ -83,6 +85,7 @@ public sealed class Tracker
             }
             _dying = [];
             foreach (var d in state.PeerNetnsDying) _dying.TryAdd(d.Ifindex, d);
+            _attachments.Restore(state.LeakedAttachments, state.AttachmentTotals);
             _lastScanAt = state.LastScanAt;
             _restored = true;
         }
@@ -140,6 +143,7 @@ public sealed class Tracker
                     p.Value.FirstSeen, p.Value.LastSeen))
                 .ToArray();
 
+            var (attachments, trackedAttachments) = _attachments.Observe(scan.Attachments, now, previousCounts, scan.HostViewComplete);
             _orphans = current;
             _lastScanAt = now;
             UpdateDying(scan, now);
@@ -153,7 +157,7 @@ public sealed class Tracker
 
             return new TrackedScan
             {
-                Scan = scan with { Verdicts = verdicts },
+                Scan = scan with { Verdicts = verdicts, Attachments = attachments },
                 ObservedAt = now,
                 Orphans = tracked.ToFrozenDictionary(),
                 NewDetections = detections.ToArray(),
@@ -161,6 +165,8 @@ public sealed class Tracker
                 EndedOrphans = ended,
                 LeakRatePerHour = LeakRates(current.Values.Select(o => o.Bridge)),
                 PeerDyingFor = DyingFor(now),
+                LeakedAttachments = trackedAttachments,
+                AttachmentTotals = _attachments.Totals,
             };
         }
     }
@@ -237,7 +243,9 @@ public sealed class Tracker
                 _detections.ToArray(),
                 _totals.OrderBy(t => t.Key.Bridge, StringComparer.Ordinal).ThenBy(t => t.Key.Reason, StringComparer.Ordinal)
                     .Select(t => new DetectionTotalState(t.Key.Bridge, t.Key.Reason, t.Value)).ToArray(),
-                _dying.Values.OrderBy(d => d.Ifindex).ToArray());
+                _dying.Values.OrderBy(d => d.Ifindex).ToArray(),
+                _attachments.Leaked,
+                _attachments.TotalStates);
         }
     }
 

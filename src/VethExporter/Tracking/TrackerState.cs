@@ -11,6 +11,8 @@ namespace VethExporter.Tracking;
 /// <param name="Detections">Leak events still inside the leak-rate window.</param>
 /// <param name="DetectedTotals">veth_orphans_detected_total, so the counter continues across restarts.</param>
 /// <param name="PeerNetnsDying">Since when each link's peer namespace has been in teardown.</param>
+/// <param name="LeakedAttachments">The leaked CNI attachments of the last scan (absent in files of earlier releases).</param>
+/// <param name="AttachmentTotals">veth_cni_attachments_leaked_total by network.</param>
 public sealed record TrackerState(
     int Version,
     DateTimeOffset SavedAt,
@@ -18,7 +20,9 @@ public sealed record TrackerState(
     IReadOnlyList<OrphanState> Orphans,
     IReadOnlyList<DetectionState> Detections,
     IReadOnlyList<DetectionTotalState> DetectedTotals,
-    IReadOnlyList<PeerDyingState> PeerNetnsDying)
+    IReadOnlyList<PeerDyingState> PeerNetnsDying,
+    IReadOnlyList<LeakedAttachmentState>? LeakedAttachments = null,
+    IReadOnlyList<AttachmentTotalState>? AttachmentTotals = null)
 {
     public const int CurrentVersion = 1;
 }

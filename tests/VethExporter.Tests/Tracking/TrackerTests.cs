@@ -48,7 +48,7 @@ public class TrackerTests
         tracker.Observe(scan);
         var tracked = Next(tracker, scan, TimeSpan.FromMinutes(2));
 
-        var document = SnapshotMapper.ToDocument(tracked.Scan, tracked.History);
+        var document = SnapshotMapper.ToDocument(tracked.Scan, tracked.History, tracked.AttachmentHistory);
 
         var orphan = document.Interfaces.Single(i => i.Name == "veth1");
         Assert.Equal(Start, orphan.FirstSeen);

@@ -19,14 +19,14 @@ public class SnapshotPagesTests
         var store = new SnapshotStore(published =>
         {
             renders++;
-            return pages.Render(published is null ? null : SnapshotMapper.ToDocument(published.Scan, published.Tracked.History));
+            return pages.Render(published is null ? null : SnapshotMapper.ToDocument(published.Scan, published.Tracked.History, published.Tracked.AttachmentHistory));
         });
         Assert.Null(store.Rendered.OrphansJson);
         Assert.Contains("No scan has completed yet.", Encoding.UTF8.GetString(store.Rendered.LandingPage), StringComparison.Ordinal);
 
         ScanResult scan = MetricsFixture.Scan();
         var tracked = new Tracker(new TrackerOptions(), TimeProvider.System).Observe(scan);
-        var document = SnapshotMapper.ToDocument(tracked.Scan, tracked.History);
+        var document = SnapshotMapper.ToDocument(tracked.Scan, tracked.History, tracked.AttachmentHistory);
         store.Publish(new PublishedSnapshot(tracked));
         var first = store.Rendered;
         for (int i = 0; i < 10; i++) Assert.Same(first, store.Rendered);

@@ -1,0 +1,37 @@
+using VethExporter.Cni;
+using VethExporter.Netlink;
+
+namespace VethExporter.Classification;
+
+/// <summary>
+/// The judgement of one CNI attachment: a libcni cache entry (or leases and chains no entry explains)
+/// joined to the kernel facts.
+/// </summary>
+/// <param name="Cache">The cache entry; null for leases and chains that no entry names.</param>
+/// <param name="NetnsInode">The namespace it is attached to, when one is alive and known.</param>
+/// <param name="HostInterface">The host-side veth of the cached result, found by name and MAC.</param>
+/// <param name="InterfaceVerdict">That veth's own verdict.</param>
+/// <param name="IfbDevices">The bandwidth plugin's ifb devices of this attachment that exist now.</param>
+/// <param name="Blockers">For leaked attachments only: every reason cni_del may not run; empty otherwise.</param>
+public sealed record AttachmentVerdict(
+    CniAttachmentKey Key,
+    string State,
+    string Reason,
+    CniCacheEntry? Cache,
+    string? Netns,
+    ulong? NetnsInode,
+    LinkRecord? HostInterface,
+    VethVerdict? InterfaceVerdict,
+    IReadOnlyList<string> Ips,
+    IReadOnlyList<HostLocalLease> Leases,
+    IReadOnlyList<CniFirewallChain> Chains,
+    IReadOnlyList<LinkRecord> IfbDevices,
+    IReadOnlyList<string> Blockers)
+{
+    public bool IsLeaked => State == AttachmentStates.Leaked;
+
+    public bool Deletable => IsLeaked && Blockers.Count == 0;
+
+    /// <summary>The namespace is alive and held by its pin only: the pin is part of the leak.</summary>
+    public bool PinLeaked => IsLeaked && Reason == AttachmentReasons.PinnedNoProcess;
+}
