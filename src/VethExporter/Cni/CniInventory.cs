@@ -23,9 +23,9 @@ public sealed record IfbRedirect(int FromIndex, int ToIndex);
 /// What a cached netns path is now. <paramref name="Inode"/>: the nsfs inode it reaches, null when it
 /// reaches none (gone, or a plain file left after an unmount). <paramref name="Doubt"/>: why it could not
 /// be told (permission, a /proc/PID/ns/net whose process may be another now), which makes the
-/// attachment unknown.
+/// attachment unknown. <paramref name="Detail"/>: what was found, for messages (why it is gone).
 /// </summary>
-public sealed record NetnsPathFact(string Path, ulong? Inode, string? Doubt)
+public sealed record NetnsPathFact(string Path, ulong? Inode, string? Doubt, string? Detail = null)
 {
     public bool Gone => Inode is null && Doubt is null;
 }
