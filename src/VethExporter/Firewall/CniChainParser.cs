@@ -48,7 +48,8 @@ public static partial class CniChainParser
             }
             else if (line.StartsWith("-A ", StringComparison.Ordinal) && table is not null)
             {
-                rules.Add(SaveRule(line));
+                // Only a rule naming a CNI- chain (its own, or its target) can matter: the rest is not split at all.
+                if (line.Contains("CNI-", StringComparison.Ordinal)) rules.Add(SaveRule(line));
             }
             else if (line == "COMMIT" && table is not null)
             {
@@ -94,7 +95,7 @@ public static partial class CniChainParser
                 continue;
             }
             int opens = line.Count(ch => ch == '{'), closes = line.Count(ch => ch == '}');
-            if (line == "}" )
+            if (line == "}")
             {
                 depth--;
                 if (depth == 1 && chainDepth == 2) { chain = null; chainDepth = -1; }
@@ -105,7 +106,8 @@ public static partial class CniChainParser
                 }
                 continue;
             }
-            if (depth == 2 && chain is not null && opens == closes && !IsChainProperty(line))
+            if (depth == 2 && chain is not null && opens == closes && !IsChainProperty(line)
+                && (chain.StartsWith("CNI-", StringComparison.Ordinal) || line.Contains("CNI-", StringComparison.Ordinal)))
                 rules.Add(NftRule(chain, line));
             depth += opens - closes;
         }
@@ -131,11 +133,14 @@ public static partial class CniChainParser
     private static void Collect(CniChainSource source, string table, List<string> declared, List<Rule> rules,
         List<CniFirewallChain> chains, List<CniFirewallIpRule> ipRules)
     {
+        // A node with tens of thousands of rules and a leak of thousands of attachments: group once.
+        var byChain = rules.ToLookup(r => r.Chain, StringComparer.Ordinal);
+        var byTarget = rules.Where(r => r.Target is not null).ToLookup(r => r.Target!, StringComparer.Ordinal);
         foreach (string chain in declared)
         {
             if (!chain.StartsWith("CNI-", StringComparison.Ordinal) || SharedChains.Contains(chain)) continue;
-            var own = rules.Where(r => r.Chain == chain).ToList();
-            var jumps = rules.Where(r => r.Target == chain).ToList();
+            var own = byChain[chain].ToList();
+            var jumps = byTarget[chain].ToList();
             var owner = jumps.Select(r => r.Owner).FirstOrDefault(o => o is not null) ?? own.Select(r => r.Owner).FirstOrDefault(o => o is not null);
             if (owner is null && !HashedName().IsMatch(chain)) continue;
             chains.Add(new CniFirewallChain(source, table, chain, owner?.Network, owner?.ContainerId,

@@ -174,4 +174,28 @@ public class CniChainParserTests
         Assert.Empty(facts.Chains);
         Assert.Empty(facts.IpRules);
     }
+
+    [Fact]
+    public void A_large_node_with_many_leaked_chains_parses_quickly()
+    {
+        var text = new System.Text.StringBuilder("*nat\n");
+        for (int i = 0; i < 20_000; i++) text.Append(System.Globalization.CultureInfo.InvariantCulture, $":KUBE-SVC-{i:x8} - [0:0]\n");
+        for (int i = 0; i < 2_000; i++)
+        {
+            string chain = CniNames.MasqueradeChain("big", $"c{i}");
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $":{chain} - [0:0]\n");
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"-A POSTROUTING -s 10.1.{i / 250}.{i % 250}/32 -m comment --comment \"name: \\\"big\\\" id: \\\"c{i}\\\"\" -j {chain}\n");
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"-A {chain} ! -d 224.0.0.0/4 -j MASQUERADE\n");
+        }
+        for (int i = 0; i < 50_000; i++) text.Append(System.Globalization.CultureInfo.InvariantCulture, $"-A KUBE-SVC-{i % 20_000:x8} -m comment --comment \"svc {i}\" -j KUBE-SEP-{i:x8}\n");
+        text.Append("COMMIT\n");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var facts = CniChainParser.ParseSave(text.ToString(), NftV4);
+        watch.Stop();
+        Assert.Equal(2_000, facts.Chains.Count);
+        Assert.All(facts.Chains, c => Assert.Equal(c.Chain, CniNames.MasqueradeChain("big", c.ContainerId!)));
+        Assert.All(facts.Chains, c => Assert.Single(c.Jumps));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
 }
