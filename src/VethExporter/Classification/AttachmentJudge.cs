@@ -1,4 +1,5 @@
 using VethExporter.Cni;
+using VethExporter.Firewall;
 using VethExporter.HostInventory;
 using VethExporter.Netlink;
 
@@ -16,7 +17,10 @@ public static class AttachmentJudge
         [Blockers.HostViewIncomplete, Blockers.Xdp, Blockers.Firewall, Blockers.Protected];
 
     /// <param name="verdicts">The interface verdicts of the same scan, with their static blockers.</param>
-    public static List<AttachmentVerdict> Judge(CniInventory cni, HostInventorySnapshot inventory, IReadOnlyList<VethVerdict> verdicts)
+    /// <param name="firewall">What CNI plugins made in the scanned namespace's firewall, from the scan's listings.</param>
+    /// <param name="firewallComplete">Every listing could be read: otherwise a container's chains may be missing.</param>
+    public static List<AttachmentVerdict> Judge(CniInventory cni, CniListingFacts firewall, bool firewallComplete,
+        HostInventorySnapshot inventory, IReadOnlyList<VethVerdict> verdicts)
     {
         var linksByName = new Dictionary<string, LinkRecord>(StringComparer.Ordinal);
         foreach (var link in inventory.Links) linksByName.TryAdd(link.Name, link);
@@ -24,7 +28,10 @@ public static class AttachmentJudge
         var verdictsByIndex = verdicts.ToDictionary(v => v.Link.Index);
         var namespacesByInode = inventory.Namespaces.Where(n => n.Inode is not null).ToDictionary(n => n.Inode!.Value);
         var leasesBy = cni.Leases.ToLookup(l => (l.Network, l.ContainerId));
-        var chainsBy = cni.Chains.ToLookup(c => (c.Network, c.ContainerId));
+        // A listing without comments (nft's view of iptables-nft) names the owner only by the chain's hashed name.
+        var chainsBy = firewall.Chains.Where(c => c.Network is not null && c.ContainerId is not null).ToLookup(c => (c.Network!, c.ContainerId!));
+        var chainsByName = firewall.Chains.Where(c => c.Network is null).ToLookup(c => c.Chain, StringComparer.Ordinal);
+        var ipRulesBy = firewall.IpRules.ToLookup(r => r.Address);
         var usedLeases = new HashSet<HostLocalLease>(ReferenceEqualityComparer.Instance);
         var usedChains = new HashSet<CniFirewallChain>(ReferenceEqualityComparer.Instance);
 
@@ -33,7 +40,11 @@ public static class AttachmentJudge
         {
             var leases = leasesBy[(entry.NetworkName, entry.ContainerId)]
                 .Where(l => l.IfName is null || l.IfName == entry.IfName).ToList();
-            var chains = chainsBy[(entry.NetworkName, entry.ContainerId)].ToList();
+            var chains = chainsBy[(entry.NetworkName, entry.ContainerId)]
+                .Concat(chainsByName[CniNames.MasqueradeChain(entry.NetworkName, entry.ContainerId)])
+                .Concat(chainsByName[CniNames.PortmapDnatChain(entry.NetworkName, entry.ContainerId)])
+                .ToList();
+            var ipRules = entry.Result.Ips.SelectMany(ip => AddressOf(ip.Address) is { } a ? ipRulesBy[a] : []).ToList();
             usedLeases.UnionWith(leases);
             usedChains.UnionWith(chains);
 
@@ -50,15 +61,15 @@ public static class AttachmentJudge
                 if (interfaceVerdict is not null)
                     blockers.AddRange(interfaceVerdict.Blockers.Where(b => KeptVethBlockers.Contains(b) && !blockers.Contains(b)));
                 // A listing that could not be read may hide this container's chains: cni_del could not verify them gone.
-                if (!cni.ChainsComplete && !blockers.Contains(Blockers.Firewall)) blockers.Add(Blockers.Firewall);
+                if (!firewallComplete && !blockers.Contains(Blockers.Firewall)) blockers.Add(Blockers.Firewall);
             }
             judged.Add(new AttachmentVerdict(entry.Key, state, reason, entry, entry.Netns, inode, hostVeth, interfaceVerdict,
-                entry.Result.Ips.Select(ip => ip.Address).ToList(), leases, chains, ifbs, blockers));
+                entry.Result.Ips.Select(ip => ip.Address).ToList(), leases, chains, ipRules, ifbs, blockers));
         }
 
         // What no cache entry explains: grouped by container, never acted on.
         var strays = cni.Leases.Where(l => !usedLeases.Contains(l)).Select(l => (l.Network, l.ContainerId))
-            .Concat(cni.Chains.Where(c => !usedChains.Contains(c)).Select(c => (c.Network, c.ContainerId)))
+            .Concat(chainsBy.SelectMany(g => g).Where(c => !usedChains.Contains(c)).Select(c => (Network: c.Network!, ContainerId: c.ContainerId!)))
             .Distinct()
             .OrderBy(k => k.Network, StringComparer.Ordinal).ThenBy(k => k.ContainerId, StringComparer.Ordinal);
         foreach (var (network, containerId) in strays)
@@ -68,7 +79,7 @@ public static class AttachmentJudge
             string ifName = leases.Select(l => l.IfName).FirstOrDefault(n => n is not null) ?? "";
             judged.Add(new AttachmentVerdict(new CniAttachmentKey(network, containerId, ifName), AttachmentStates.Unknown,
                 AttachmentReasons.NoCacheEntry, null, null, null, null, null,
-                leases.Select(l => l.Address.ToString()).ToList(), leases, chains, [], []));
+                leases.Select(l => l.Address.ToString()).ToList(), leases, chains, [], [], []));
         }
         return judged;
     }
@@ -143,6 +154,13 @@ public static class AttachmentJudge
             }
         }
         return found;
+    }
+
+    /// <summary>The address of a result's CIDR (<c>10.22.0.5/24</c>), host bits and all.</summary>
+    private static System.Net.IPAddress? AddressOf(string cidr)
+    {
+        int slash = cidr.IndexOf('/', StringComparison.Ordinal);
+        return System.Net.IPAddress.TryParse(slash < 0 ? cidr : cidr[..slash], out var address) ? address : null;
     }
 
     private static bool SameMac(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

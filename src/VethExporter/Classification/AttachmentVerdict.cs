@@ -1,4 +1,5 @@
 using VethExporter.Cni;
+using VethExporter.Firewall;
 using VethExporter.Netlink;
 
 namespace VethExporter.Classification;
@@ -11,6 +12,7 @@ namespace VethExporter.Classification;
 /// <param name="NetnsInode">The namespace it is attached to, when one is alive and known.</param>
 /// <param name="HostInterface">The host-side veth of the cached result, found by name and MAC.</param>
 /// <param name="InterfaceVerdict">That veth's own verdict.</param>
+/// <param name="IpRules">The firewall plugin's rules for its addresses (in its shared chain, naming only the IP).</param>
 /// <param name="IfbDevices">The bandwidth plugin's ifb devices of this attachment that exist now.</param>
 /// <param name="Blockers">For leaked attachments only: every reason cni_del may not run; empty otherwise.</param>
 public sealed record AttachmentVerdict(
@@ -25,6 +27,7 @@ public sealed record AttachmentVerdict(
     IReadOnlyList<string> Ips,
     IReadOnlyList<HostLocalLease> Leases,
     IReadOnlyList<CniFirewallChain> Chains,
+    IReadOnlyList<CniFirewallIpRule> IpRules,
     IReadOnlyList<LinkRecord> IfbDevices,
     IReadOnlyList<string> Blockers)
 {

@@ -5,7 +5,7 @@ namespace VethExporter.Cni;
 /// kind <c>cniCacheV1</c>): what a runtime's CNI ADD left behind, and everything a DEL replay needs.
 /// </summary>
 /// <param name="Path">The cache file itself.</param>
-/// <param name="Netns">The netns path the ADD was given (a pin, or /proc/PID/ns/net), if recorded.</param>
+/// <param name="Netns">The netns path the ADD was given (a pin, or /proc/PID/ns/net): the file's <c>netns</c> (libcni 1.2+), else the <c>sandbox</c> of the result's interface named <c>ifName</c>; null if neither.</param>
 /// <param name="Config">The network configuration the ADD used (the conflist, or a single plugin's config).</param>
 /// <param name="CniArgs">CNI_ARGS pairs in their recorded order (K8S_POD_NAMESPACE, K8S_POD_NAME, …).</param>
 /// <param name="CapabilityArgsJson">The capabilityArgs object as raw JSON (portMappings, bandwidth, …), or null.</param>

@@ -21,7 +21,7 @@ public sealed record CniPluginConfig(string Type, string Json, IReadOnlyList<str
 public sealed record HostLocalIpam(string? DataDir, IReadOnlyList<IReadOnlyList<CniIpRange>> RangeSets)
 {
     /// <summary>How many addresses host-local can hand out over all its ranges (see <see cref="HostLocalPool"/>).</summary>
-    public long PoolSize => HostLocalPool.Size(this);
+    public UInt128 PoolSize => HostLocalPool.Size(this).Addresses;
 }
 
 /// <summary>One host-local range: a subnet and optional start, end and gateway inside it.</summary>

@@ -28,7 +28,7 @@ public static class FirewallPlanner
             var legacyTables = evidence.LegacyOf(family);
             if (legacyTables != KernelTables.Absent)
             {
-                if (legacy is not null) listings.Add(new FirewallListing(legacy.Name, legacy.Path, []));
+                if (legacy is not null) listings.Add(new FirewallListing(legacy.Name, legacy.Path, [], Family: family.NftFamily, Backend: "legacy"));
                 else missing.Add(legacyTables == KernelTables.Present
                     ? $"{family.LegacyTool} is not installed, and this namespace has legacy {family.Name} tables"
                     : $"{family.LegacyTool} is not installed, and nothing proves the kernel holds no legacy {family.Name} tables");
@@ -36,13 +36,13 @@ public static class FirewallPlanner
             // Without the family's own tool, nft still shows its rules; it only fails on extensions, checked after the run.
             if (nfTables && nft is not null)
             {
-                listings.Add(new FirewallListing(nft.Name, nft.Path, []));
+                listings.Add(new FirewallListing(nft.Name, nft.Path, [], Family: family.NftFamily, Backend: "nft"));
                 decoded.Add(family.NftFamily);
             }
         }
         if (nfTables)
         {
-            if (find("nft") is { } nft) listings.Add(new FirewallListing(nft.Name, nft.Path, ["list", "ruleset"], IsNftRuleset: true));
+            if (find("nft") is { } nft) listings.Add(new FirewallListing(nft.Name, nft.Path, ["list", "ruleset"], IsNftRuleset: true, Backend: "nft"));
             else missing.Add("nft is not installed, and the kernel has nf_tables");
         }
         return new FirewallPlan(listings, missing, decoded);

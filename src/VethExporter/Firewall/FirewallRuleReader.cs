@@ -5,7 +5,7 @@ namespace VethExporter.Firewall;
 
 /// <summary>
 /// Lists the firewall rules of the scanned namespace with every tool its tables need, in parallel, and
-/// finds the interface names they mention. The tools run inside the very namespace the scanner's
+/// finds the interface names they mention and the chains and rules CNI plugins made (one listing serves both). The tools run inside the very namespace the scanner's
 /// sockets are in: nsenter is given /proc/OURPID/fd/N, our open file, never the pin's path again.
 /// </summary>
 internal sealed class FirewallRuleReader(NamespaceFile? netns, FirewallOptions options)
@@ -24,16 +24,16 @@ internal sealed class FirewallRuleReader(NamespaceFile? netns, FirewallOptions o
         var results = await Task.WhenAll(plan.Listings.Select(listing =>
             RunAsync(listing, nsenter, names, plan, cancellationToken))).ConfigureAwait(false);
         var references = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (found, listingFailures) in results)
+        foreach (var (found, listingFailures, _) in results)
         {
             references.UnionWith(found);
             failures.AddRange(listingFailures);
         }
-        return new FirewallRules(references, failures);
+        return new FirewallRules(references, failures) { Cni = CniChainParser.Merge(results.Select(r => r.Cni)) };
     }
 
-    /// <summary>Runs one listing and reduces its output to the names it mentions at once, so the text is not kept.</summary>
-    private async Task<(HashSet<string> Found, List<string> Failures)> RunAsync(
+    /// <summary>Runs one listing and reduces its output to the names it mentions and its CNI facts at once, so the text is not kept.</summary>
+    private async Task<(HashSet<string> Found, List<string> Failures, CniListingFacts Cni)> RunAsync(
         FirewallListing listing, string? nsenter, IReadOnlyCollection<string> names, FirewallPlan plan, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo();
@@ -51,8 +51,13 @@ internal sealed class FirewallRuleReader(NamespaceFile? netns, FirewallOptions o
         foreach (var argument in listing.Arguments) start.ArgumentList.Add(argument);
 
         var result = await ToolRunner.RunAsync(listing.Tool, start, options.Timeout, options.OutputCap, cancellationToken).ConfigureAwait(false);
-        if (result.Failure is not null) return ([], [result.Failure]);
+        if (result.Failure is not null) return ([], [result.Failure], CniListingFacts.Empty);
         var failures = listing.IsNftRuleset ? FirewallPlanner.UndecodedExtensions(result.Output, plan).ToList() : [];
-        return (FirewallReferenceParser.FindReferences(result.Output, names), failures);
+        return (FirewallReferenceParser.FindReferences(result.Output, names), failures, CniFacts(listing, result.Output));
     }
+
+    private static CniListingFacts CniFacts(FirewallListing listing, string output) =>
+        listing.IsNftRuleset ? CniChainParser.ParseNftRuleset(output, listing.Tool)
+        : listing.CniSource is { } source ? CniChainParser.ParseSave(output, source)
+        : CniListingFacts.Empty;
 }

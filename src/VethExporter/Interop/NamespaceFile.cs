@@ -53,9 +53,10 @@ internal sealed unsafe class NamespaceFile : IDisposable
     }
 
     /// <summary>Opens a namespace file only if it is the namespace expected (see <see cref="PosixFile.TryOpenNamespace"/>).</summary>
-    public static NamespaceFile? TryOpenVerified(string path, ulong nsfsDevice, ulong inode)
+    /// <param name="follow">The path is a magic link (/proc/PID/ns/net): follow it, and trust only the fstat.</param>
+    public static NamespaceFile? TryOpenVerified(string path, ulong nsfsDevice, ulong inode, bool follow = false)
     {
-        var handle = PosixFile.TryOpenNamespace(path, nsfsDevice, inode, out _);
+        var handle = PosixFile.TryOpenNamespace(path, nsfsDevice, inode, out _, throughFdLink: follow);
         return handle is null ? null : new NamespaceFile(handle, path, nsfsDevice, inode);
     }
 

@@ -31,6 +31,8 @@ internal static class NetlinkConstants
     public const ushort RtmGetAddr = 22;
     public const ushort RtmNewQdisc = 36;
     public const ushort RtmGetQdisc = 38;
+    public const ushort RtmNewTFilter = 44;
+    public const ushort RtmGetTFilter = 46;
     public const ushort RtmNewNsid = 88;
     public const ushort RtmDelNsid = 89;
 
@@ -67,6 +69,25 @@ internal static class NetlinkConstants
 
     // TCA_* (rtnetlink.h).
     public const ushort TcaKind = 1;
+    public const ushort TcaOptions = 2;
+
+    /// <summary>TC_H_INGRESS (ffff:fff1): the parent of an ingress or clsact qdisc, whose filters see what a link receives.</summary>
+    public const uint TcHIngress = 0xFFFFFFF1;
+
+    // The attribute each classifier nests its actions in (pkt_cls.h).
+    public const ushort TcaU32Act = 7;
+    public const ushort TcaMatchallAct = 2;
+    public const ushort TcaFlowerAct = 3;
+    public const ushort TcaBasicAct = 3;
+    public const ushort TcaBpfAct = 1;
+
+    // TCA_ACT_* (act_api / pkt_cls.h) and the mirred action (tc_mirred.h).
+    public const ushort TcaActKind = 1;
+    public const ushort TcaActOptions = 2;
+    public const ushort TcaMirredParms = 2;
+
+    /// <summary>struct tc_mirred: tc_gen (index, capab, action, refcnt, bindcnt), eaction, ifindex.</summary>
+    public const int TcMirredLength = 28;
 
     // NETNSA_* (net_namespace.h).
     public const ushort NetnsaNsid = 1;

@@ -19,6 +19,16 @@ internal static class RequestBuilder
     public static byte[] DumpQdiscs(uint sequence) =>
         Start(RtmGetQdisc, NlmFRequest | NlmFDump, sequence, TcMsgLength, attributeBytes: 0);
 
+    /// <summary>RTM_GETTFILTER dump of one link's filters under <paramref name="parent"/> (the kernel dumps filters per link).</summary>
+    public static byte[] DumpFilters(uint sequence, int index, uint parent)
+    {
+        var message = Start(RtmGetTFilter, NlmFRequest | NlmFDump, sequence, TcMsgLength, attributeBytes: 0);
+        var tcmsg = message.AsSpan(HeaderLength);
+        BinaryPrimitives.WriteInt32LittleEndian(tcmsg[4..], index);
+        BinaryPrimitives.WriteUInt32LittleEndian(tcmsg[12..], parent);
+        return message;
+    }
+
     public static byte[] GetNsidByPid(uint sequence, int pid) => GetNsid(sequence, NetnsaPid, (uint)pid);
 
     public static byte[] GetNsidByFd(uint sequence, int fd) => GetNsid(sequence, NetnsaFd, (uint)fd);

@@ -37,6 +37,10 @@ internal sealed class RouteNetlinkClient : IDisposable
     public List<QdiscRecord> DumpQdiscs() =>
         Dump<QdiscRecord>(RequestBuilder.DumpQdiscs, RtmNewQdisc, QdiscMessageParser.TryParse);
 
+    /// <summary>The filters on link <paramref name="index"/> under <paramref name="parent"/> (TcHIngress: what it receives).</summary>
+    public List<FilterRecord> DumpFilters(int index, uint parent) =>
+        Dump<FilterRecord>(sequence => RequestBuilder.DumpFilters(sequence, index, parent), RtmNewTFilter, FilterMessageParser.TryParse);
+
     /// <summary>The id the scanned namespace gives to the network namespace of task <paramref name="tid"/>.</summary>
     public NsidAnswer GetNsidByPid(int tid) => GetNsid(sequence => RequestBuilder.GetNsidByPid(sequence, tid));
 

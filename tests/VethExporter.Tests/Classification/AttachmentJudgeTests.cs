@@ -18,7 +18,7 @@ public sealed class AttachmentJudgeTests
         policy ??= ClassificationPolicy.Default;
         var context = BlockerContext.From(inventory, new HashSet<string>(), policy);
         var verdicts = Classifier.Classify(inventory, policy).Select(v => v with { Blockers = BlockerRules.Evaluate(v, context) }).ToList();
-        return (AttachmentJudge.Judge(cni.Build(), inventory, verdicts), verdicts);
+        return (cni.Judge(inventory, verdicts), verdicts);
     }
 
     private static AttachmentVerdict Only(List<AttachmentVerdict> attachments, string containerId) =>
@@ -192,6 +192,22 @@ public sealed class AttachmentJudgeTests
 
         Assert.Equal((AttachmentStates.Leaked, AttachmentReasons.PinnedNoProcess), (Only(attachments, Pinned).State, Only(attachments, Pinned).Reason));
         Assert.Equal((AttachmentStates.Live, AttachmentReasons.Fd), (Only(attachments, Live).State, Only(attachments, Live).Reason));
+    }
+
+    [Fact]
+    public void Chains_listed_without_comments_are_known_by_their_hashed_names_and_firewall_rules_by_the_ip()
+    {
+        var cni = new CniBuilder()
+            .Attachment("podnet", Gone, "veth3", "02:00:00:00:01:cc", "/run/netns/x", "10.22.0.4", chain: false).Path("/run/netns/x", null)
+            .UncommentedChain(CniNames.MasqueradeChain("podnet", Gone))
+            .UncommentedChain(CniNames.PortmapDnatChain("podnet", Gone))
+            .UncommentedChain(CniNames.MasqueradeChain("podnet", Live))
+            .IpRule("10.22.0.4").IpRule("10.22.0.5");
+
+        var gone = Only(Judge(new InventoryBuilder(), cni).Attachments, Gone);
+
+        Assert.Equal([CniNames.MasqueradeChain("podnet", Gone), CniNames.PortmapDnatChain("podnet", Gone)], gone.Chains.Select(c => c.Chain));
+        Assert.Equal("10.22.0.4", Assert.Single(gone.IpRules).Address.ToString());
     }
 
     [Fact]

@@ -46,6 +46,22 @@ public class FirewallPlannerTests
     }
 
     [Fact]
+    public void Each_listing_says_which_backend_and_family_its_cni_chains_live_in()
+    {
+        var plan = FirewallPlanner.Plan(Finder(Debian), Evidence());
+        var sources = plan.Listings.ToDictionary(l => l.Tool, l => l.CniSource);
+
+        Assert.Equal(new CniChainSource("iptables-legacy-save", "legacy", "ip"), sources["iptables-legacy-save"]);
+        Assert.Equal(new CniChainSource("iptables-nft-save", "nft", "ip"), sources["iptables-nft-save"]);
+        Assert.Equal(new CniChainSource("ip6tables-legacy-save", "legacy", "ip6"), sources["ip6tables-legacy-save"]);
+        Assert.Equal("ip6tables-nft", sources["ip6tables-nft-save"]!.DeleteTool);
+        Assert.Null(sources["arptables-nft-save"]);
+        Assert.Null(sources["ebtables-nft-save"]);
+        Assert.Null(sources["nft"]);  // parsed per table: its family comes from each "table FAMILY NAME"
+        Assert.Equal("nft", plan.Listings.Single(l => l.IsNftRuleset).Backend);
+    }
+
+    [Fact]
     public void A_missing_legacy_tool_is_doubt_while_the_namespace_has_legacy_tables()
     {
         var plan = FirewallPlanner.Plan(Finder(Debian, "ip6tables-legacy-save"), Evidence());

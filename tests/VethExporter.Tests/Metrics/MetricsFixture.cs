@@ -32,12 +32,11 @@ internal static class MetricsFixture
             .Attachment("podnet", "b2b2b2b2b2b2b2b2", "vethcni2", "02:00:00:00:03:02", "/run/netns/cni-leak", "10.22.0.3", ifbs: ["bwp0c1d2e"])
             .Attachment("podnet", "c3c3c3c3c3c3c3c3", "vethcni3", "02:00:00:00:03:03", "/run/netns/cni-gone", "10.22.0.4")
             .Lease("podnet", "10.22.0.9", "d4d4d4d4d4d4d4d4", "eth0")
-            .Path("/run/netns/cni-live", 4026532003).Path("/run/netns/cni-leak", 4026532004).Path("/run/netns/cni-gone", null)
-            .Build();
+            .Path("/run/netns/cni-live", 4026532003).Path("/run/netns/cni-leak", 4026532004).Path("/run/netns/cni-gone", null);
         return new ScanResult(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero), TimeSpan.FromMilliseconds(42), inventory, verdicts, [])
         {
-            Cni = cni,
-            Attachments = AttachmentJudge.Judge(cni, inventory, verdicts),
+            Cni = cni.Build(),
+            Attachments = cni.Judge(inventory, verdicts),
         };
     }
 

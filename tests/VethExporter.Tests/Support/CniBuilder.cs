@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using VethExporter.Cni;
+using VethExporter.Firewall;
 
 namespace VethExporter.Tests.Support;
 
@@ -10,6 +11,8 @@ public sealed class CniBuilder
     private readonly List<CniCacheEntry> _entries = [];
     private readonly List<HostLocalLease> _leases = [];
     private readonly List<CniFirewallChain> _chains = [];
+    private readonly List<CniFirewallIpRule> _ipRules = [];
+    private static readonly CniChainSource Iptables = new("iptables-nft-save", "nft", "ip");
     private readonly List<IfbRedirect> _redirects = [];
     private readonly Dictionary<string, NetnsPathFact> _paths = new(StringComparer.Ordinal);
     private bool _chainsComplete = true;
@@ -51,7 +54,20 @@ public sealed class CniBuilder
 
     public CniBuilder Chain(string network, string containerId, string chain)
     {
-        _chains.Add(new CniFirewallChain("ip", "nat", chain, network, containerId, [$"-A POSTROUTING -j {chain}"]));
+        _chains.Add(new CniFirewallChain(Iptables, "nat", chain, network, containerId, [$"-A {chain} -j MASQUERADE"], [$"-A POSTROUTING -j {chain}"]));
+        return this;
+    }
+
+    /// <summary>A chain as nft lists it: no comment, so only its hashed name says whose it is.</summary>
+    public CniBuilder UncommentedChain(string chain)
+    {
+        _chains.Add(new CniFirewallChain(new CniChainSource("nft", "nft", "ip"), "nat", chain, null, null, [], []));
+        return this;
+    }
+
+    public CniBuilder IpRule(string address)
+    {
+        _ipRules.Add(new CniFirewallIpRule(Iptables, "filter", "CNI-FORWARD", IPAddress.Parse(address), $"-A CNI-FORWARD -s {address}/32 -j ACCEPT"));
         return this;
     }
 
@@ -73,5 +89,14 @@ public sealed class CniBuilder
         return this;
     }
 
-    public CniInventory Build() => new(_entries, _leases, _chains, _chainsComplete, _redirects, _paths, []);
+    public CniInventory Build() => new(_entries, _leases, _redirects, _paths, []);
+
+    public CniListingFacts Firewall => new(_chains, _ipRules);
+
+    public bool FirewallComplete => _chainsComplete;
+
+    /// <summary>The judgement over these facts.</summary>
+    public List<VethExporter.Classification.AttachmentVerdict> Judge(VethExporter.HostInventory.HostInventorySnapshot inventory,
+        IReadOnlyList<VethExporter.Classification.VethVerdict> verdicts) =>
+        VethExporter.Classification.AttachmentJudge.Judge(Build(), Firewall, FirewallComplete, inventory, verdicts);
 }
