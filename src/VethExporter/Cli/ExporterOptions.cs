@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using VethExporter.Classification;
+using VethExporter.Cni;
 using VethExporter.HostInventory;
 using VethExporter.Scanning;
 using VethExporter.WebConfig;
@@ -47,7 +48,13 @@ public sealed record ExporterOptions(
 
     public ClassificationPolicy Policy => new(PeerNetnsGrace, Protect, DetachBridged, AllowNoVisibleHolder, AllowPeerNetnsStuck);
 
-    public ScannerOptions ScannerOptions => new(Paths, Policy);
+    public ScannerOptions ScannerOptions => new(Paths, Policy) { Cni = Cni };
+
+    /// <summary>--path.cni-cache, --path.cni-networks: where CNI attachments are read from.</summary>
+    public CniPaths Cni { get; init; } = new();
+
+    /// <summary>--path.cni-bin: the only directories cni_del takes plugins from.</summary>
+    public IReadOnlyList<string> CniBinDirs { get; init; } = ["/opt/cni/bin"];
 
     /// <summary>Remediation runs in the service when either trigger is configured: the endpoints (a token) or pull mode.</summary>
     public bool RemediationEnabled => TokenFile is not null || AlertmanagerPull is not null;
@@ -134,7 +141,18 @@ public sealed record ExporterOptions(
             ServingFlags())
         {
             ScanTimeout = scanTimeout,
+            Cni = new CniPaths(CniDirectory("path.cni-cache"), CniDirectory("path.cni-networks"), procfs.TrimEnd('/') is { Length: > 0 } root ? root : "/"),
+            CniBinDirs = Get("path.cni-bin")!.Split(':', StringSplitOptions.RemoveEmptyEntries),
         };
+
+        // Absent directories are fine (a host without CNI); a relative one is a mistake, as is a file.
+        string CniDirectory(string name)
+        {
+            string path = Get(name)!;
+            if (!Path.IsPathRooted(path)) throw new UsageException($"--{name} must be an absolute path, not \"{path}\"");
+            if (File.Exists(path)) throw new UsageException($"--{name} {path}: a file, not a directory");
+            return path;
+        }
 
         ServingOptions ServingFlags()
         {

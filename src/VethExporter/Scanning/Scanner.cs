@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using VethExporter.Classification;
+using VethExporter.Cni;
 using VethExporter.Firewall;
 using VethExporter.HostInventory;
 using VethExporter.Interop;
@@ -76,9 +77,16 @@ public sealed class Scanner : IDisposable
         var verdicts = Classifier.Classify(inventory, _options.Policy, peerDyingFor);
         var limitations = inventory.Limitations.ToList();
 
+        var cni = _options.Cni is { } cniPaths
+            ? CniReader.Read(cniPaths, _netlink, inventory.Links.Where(l => l.IsVeth).Select(l => l.Index).ToList())
+            : CniInventory.Empty;
+        limitations.AddRange(cni.Errors.Select(e => $"CNI file unusable, left out: {e.Path}: {e.Error}"));
+
         var orphanNames = verdicts.Where(v => v.IsOrphan).Select(v => v.Link.Name).ToList();
         var rules = FirewallRules.Empty;
-        if (orphanNames.Count > 0 && _options.CheckFirewall)
+        // The listings serve both: references to orphans by name, and the chains CNI plugins left.
+        bool cniToJudge = cni.Entries.Count > 0 || cni.Leases.Count > 0;
+        if ((orphanNames.Count > 0 || cniToJudge) && _options.CheckFirewall)
         {
             rules = await _firewall.ReadAsync(orphanNames, cancellationToken).ConfigureAwait(false);
             limitations.AddRange(rules.Failures.Select(f => $"firewall rules unreadable, every orphan is treated as referenced: {f}"));
@@ -88,7 +96,8 @@ public sealed class Scanner : IDisposable
         if (!rules.Complete) references.UnionWith(orphanNames);
         var context = BlockerContext.From(inventory, references, _options.Policy);
         var judged = verdicts.Select(v => v.IsOrphan ? v with { Blockers = BlockerRules.Evaluate(v, context) } : v).ToList();
-        return new ScanResult(started, clock.Elapsed, inventory, judged, limitations);
+        var attachments = AttachmentJudge.Judge(cni, rules.Cni, rules.Complete || !_options.CheckFirewall && !cniToJudge, inventory, judged);
+        return new ScanResult(started, clock.Elapsed, inventory, judged, limitations) { Cni = cni, Attachments = attachments };
     }
 
     /// <summary>The socket this scanner talks through; remediation deletes with it.</summary>

@@ -1,4 +1,5 @@
 using VethExporter.Classification;
+using VethExporter.Cni;
 using VethExporter.Firewall;
 using VethExporter.HostInventory;
 
@@ -7,4 +8,8 @@ namespace VethExporter.Scanning;
 /// <summary>Where to look and how to judge.</summary>
 /// <param name="CheckFirewall">Look up firewall references for orphans (tests of the pure parts may turn it off).</param>
 /// <param name="Firewall">Where the listing tools are and their limits (null: <see cref="FirewallOptions.Default"/>).</param>
-public sealed record ScannerOptions(KernelPaths Paths, ClassificationPolicy Policy, bool CheckFirewall = true, FirewallOptions? Firewall = null);
+public sealed record ScannerOptions(KernelPaths Paths, ClassificationPolicy Policy, bool CheckFirewall = true, FirewallOptions? Firewall = null)
+{
+    /// <summary>Where CNI attachments are read from; null reads none (tests of the veth verdicts alone).</summary>
+    public CniPaths? Cni { get; init; }
+}

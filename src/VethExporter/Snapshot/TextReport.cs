@@ -18,8 +18,39 @@ public static class TextReport
             $"{snapshot.Namespaces.Count(n => n.PinnedWithoutProcess)} namespaces pinned without a process\n");
         if (!snapshot.HostViewComplete) text.Append("WARNING: host view incomplete; no orphan verdict can be acted on\n");
         foreach (var limitation in snapshot.Limitations) text.Append("  - ").Append(limitation).Append('\n');
-        if (snapshot.Interfaces.Count == 0) return text.ToString();
+        if (snapshot.Interfaces.Count > 0) AppendInterfaces(text, snapshot);
+        if (snapshot.Attachments.Count > 0) AppendAttachments(text, snapshot);
+        return text.ToString();
+    }
 
+    private static void AppendAttachments(StringBuilder text, SnapshotDocument snapshot)
+    {
+        int leaked = snapshot.Attachments.Count(a => a.State == Classification.AttachmentStates.Leaked);
+        text.Append(CultureInfo.InvariantCulture, $"\n{snapshot.Attachments.Count} CNI attachments, {leaked} leaked\n");
+        var rows = snapshot.Attachments
+            .OrderBy(a => a.State == Classification.AttachmentStates.Leaked ? 0 : a.State == Classification.AttachmentStates.Unknown ? 1 : 2)
+            .ThenBy(a => a.Network, StringComparer.Ordinal).ThenBy(a => a.ContainerId, StringComparer.Ordinal)
+            .Select(a => new[]
+            {
+                a.Network,
+                a.ContainerId.Length > 12 ? a.ContainerId[..12] : a.ContainerId,
+                a.Pod is { } pod ? $"{pod.Namespace}/{pod.Name}" : "-",
+                a.HostInterface ?? "-",
+                string.Join(',', a.Ips.Select(ip => ip.Split('/')[0])) is { Length: > 0 } ips ? ips : "-",
+                a.State,
+                a.Reason,
+                $"{a.Leases.Count} lease, {a.FirewallChains.Count} chain, {a.IfbDevices.Count} ifb",
+                a.State != Classification.AttachmentStates.Leaked ? "" : a.Deletable ? "yes" : string.Join(',', a.Blockers),
+            })
+            .ToList();
+        string[] header = ["NETWORK", "CONTAINER", "POD", "HOST VETH", "IPS", "STATE", "REASON", "LEFT BEHIND", "CNI_DEL / BLOCKERS"];
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
+        AppendRow(text, header, widths);
+        foreach (var row in rows) AppendRow(text, row, widths);
+    }
+
+    private static void AppendInterfaces(StringBuilder text, SnapshotDocument snapshot)
+    {
         var rows = snapshot.Interfaces
             .OrderBy(i => i.State == Classification.VethStates.Orphan ? 0 : i.State == Classification.VethStates.Transient ? 1 : 2)
             .ThenBy(i => i.Name, StringComparer.Ordinal)
@@ -39,7 +70,6 @@ public static class TextReport
         var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
         AppendRow(text, header, widths);
         foreach (var row in rows) AppendRow(text, row, widths);
-        return text.ToString();
     }
 
     private static string Holders(PeerDocument peer)
