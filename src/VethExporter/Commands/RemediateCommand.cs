@@ -41,7 +41,8 @@ internal static class RemediateCommand
         using var coordinator = new ScanCoordinator(scanner, tracker, new SnapshotStore(), clock, NullLogger<ScanCoordinator>.Instance, persist: false, timeout: options.ScanTimeout);
         using var audit = OpenAudit(options.AuditFile, loggers);
         using var remediator = new Remediator(coordinator, scanner.Netlink, options.Paths, new RemediationPolicy(options.MaxDeletes, options.DetachBridged, options.ReleaseNetns),
-            audit, new RemediationMetrics(registry), clock, loggers.CreateLogger<Remediator>());
+            audit, new RemediationMetrics(registry), clock, loggers.CreateLogger<Remediator>(),
+            cni: new CniCleanup(scanner.Netns, scanner.Netlink, scanner.ListFirewallAsync, new CniCleanupOptions(options.CniBinDirs, CniCleanupOptions.Default.PluginTimeout)));
 
         await coordinator.ScanNowAsync(cancellationToken).ConfigureAwait(false);
         await Task.Delay(SecondLook, cancellationToken).ConfigureAwait(false);

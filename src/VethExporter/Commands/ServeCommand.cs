@@ -90,7 +90,8 @@ internal static partial class ServeCommand
             builder.Services.AddSingleton(sp => OpenAudit(options, sp.GetRequiredService<ILoggerFactory>()));
             builder.Services.AddSingleton(sp => new Remediator(
                 sp.GetRequiredService<ScanCoordinator>(), scanner.Netlink, options.Paths, sp.GetRequiredService<RemediationPolicy>(),
-                sp.GetRequiredService<AuditLog>(), remediationMetrics, TimeProvider.System, sp.GetRequiredService<ILogger<Remediator>>(), budget));
+                sp.GetRequiredService<AuditLog>(), remediationMetrics, TimeProvider.System, sp.GetRequiredService<ILogger<Remediator>>(), budget,
+                new CniCleanup(scanner.Netns, scanner.Netlink, scanner.ListFirewallAsync, new CniCleanupOptions(options.CniBinDirs, CniCleanupOptions.Default.PluginTimeout))));
 
             if (options.TokenFile is not null)
             {

@@ -5,15 +5,18 @@ using System.Text;
 namespace VethExporter.Firewall;
 
 /// <summary>
-/// Runs one listing command with a deadline and a cap on its output. Anything short of a clean exit
-/// within both is a failure: a partial listing could be missing exactly the rule that matters.
+/// Runs one command (a listing, a rule deletion, a CNI plugin) with a deadline and a cap on its output.
+/// Anything short of a clean exit within both is a failure: a partial listing could be missing exactly
+/// the rule that matters.
 /// </summary>
 internal static class ToolRunner
 {
     private const int ErrorCap = 64 * 1024;
     private static readonly TimeSpan ReapWait = TimeSpan.FromSeconds(5);
 
-    public static async Task<ToolResult> RunAsync(string tool, ProcessStartInfo start, TimeSpan timeout, long outputCap, CancellationToken cancellationToken)
+    /// <param name="input">Written to its stdin, which is then closed (none: closed at once).</param>
+    public static async Task<ToolResult> RunAsync(string tool, ProcessStartInfo start, TimeSpan timeout, long outputCap, CancellationToken cancellationToken,
+        byte[]? input = null)
     {
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
@@ -32,8 +35,16 @@ internal static class ToolRunner
         using (process)
         using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            process.StandardInput.Close();
             limit.CancelAfter(timeout);
+            try
+            {
+                if (input is not null) await process.StandardInput.BaseStream.WriteAsync(input, limit.Token).ConfigureAwait(false);
+                process.StandardInput.Close();
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                // It exited (or stopped reading) early: its exit status says why.
+            }
             var error = CappedReader.ReadAsync(process.StandardError.BaseStream, ErrorCap, drain: true, limit.Token);
             var output = CappedReader.ReadAsync(process.StandardOutput.BaseStream, outputCap, drain: false, limit.Token);
             try
@@ -49,7 +60,7 @@ internal static class ToolRunner
                 string text = Encoding.UTF8.GetString(read.Data);
                 return process.ExitCode == 0
                     ? new ToolResult(tool, text, null)
-                    : new ToolResult(tool, "", $"{tool} exited with {process.ExitCode}: {FirstLine(stderr)}");
+                    : new ToolResult(tool, "", $"{tool} exited with {process.ExitCode}: {FirstLine(stderr.Length > 0 ? stderr : text.Trim())}");
             }
             catch (OperationCanceledException)
             {

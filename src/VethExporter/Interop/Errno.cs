@@ -8,6 +8,7 @@ internal static class Errno
 {
     public const int EPERM = 1;
     public const int ENOENT = 2;
+    public const int ENOTDIR = 20;
     public const int ESRCH = 3;
     public const int EINTR = 4;
     public const int EAGAIN = 11;

@@ -42,6 +42,22 @@ internal static unsafe class PosixFile
         return 0;
     }
 
+    /// <summary>lstat(2): the path itself, never what a symlink points to.</summary>
+    public static int Lstat(string path, out FileOwnership ownership)
+    {
+        Span<byte> native = stackalloc byte[PathMax];
+        ownership = default;
+        if (!TryEncode(path, native)) return Errno.EINVAL;
+        stat st;
+        fixed (byte* p = native)
+        {
+            if (LibC.lstat(p, &st) != 0) return Errno.Last;
+        }
+        uint type = (uint)(st.st_mode & LibC.S_IFMT);
+        ownership = new FileOwnership(type == (uint)LibC.S_IFREG, type == (uint)LibC.S_IFDIR, type == (uint)LibC.S_IFLNK, st.st_uid, (uint)st.st_mode & 0xFFF);
+        return 0;
+    }
+
     /// <summary>AT_STATX_DONT_SYNC: answer from what the kernel has, never ask a network filesystem's server.</summary>
     private const int AtStatxDontSync = 0x4000;
 

@@ -19,7 +19,13 @@ public sealed record AuditRecord(
     IReadOnlyList<string> Blockers,
     string? Error,
     string Phase = AuditPhases.Result,
-    string? GoesWith = null);
+    string? GoesWith = null,
+    AuditedAttachment? Attachment = null,
+    IReadOnlyList<string>? Steps = null);
+
+/// <summary>The CNI attachment a cni_del decision is about, as judged at decision time.</summary>
+public sealed record AuditedAttachment(string Network, string ContainerId, string IfName, string State, string Reason, string? CacheFile,
+    string? Netns, ulong? NetnsInode);
 
 /// <summary>The two lines an action leaves in the audit file.</summary>
 public static class AuditPhases

@@ -12,8 +12,12 @@ namespace VethExporter.Remediation;
 /// destroys every veth peered into it), or the other end of its half-created pair deleted. It is planned,
 /// counted and audited, but only that action removes it.
 /// </param>
+/// <param name="Attachment">For cni_del: the leaked CNI attachment the action undoes (its host veth, if any, is <see cref="Verdict"/>).</param>
 public sealed record PlannedItem(string Interface, VethVerdict? Verdict, string? Result, string Action, IReadOnlyList<string> Blockers,
-    string? GoesWith = null)
+    string? GoesWith = null, AttachmentVerdict? Attachment = null)
 {
     public bool Go => Result is null;
+
+    /// <summary>The key a target goes by in plans and results: its host veth's name, or for an attachment without one network/containerId/ifName.</summary>
+    public static string KeyOf(AttachmentVerdict a) => a.HostInterface?.Name ?? $"{a.Key.Network}/{a.Key.ContainerId}/{a.Key.IfName}";
 }

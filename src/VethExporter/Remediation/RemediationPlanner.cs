@@ -12,10 +12,14 @@ public static class RemediationPlanner
 {
     /// <param name="allowance">What is left of the budgets; by default the policy's per-request cap and no hourly cap.</param>
     /// <param name="alreadyDecided">Interfaces an earlier request of the same batch decided: left out of this plan.</param>
+    /// <param name="attachments">The scan's CNI attachments: a veth that belongs to a cached one goes only by cni_del.</param>
     public static List<PlannedItem> Plan(IReadOnlyList<VethVerdict> verdicts, RemediationRequest request, RemediationPolicy policy,
-        DeletionAllowance? allowance = null, IReadOnlySet<string>? alreadyDecided = null)
+        DeletionAllowance? allowance = null, IReadOnlySet<string>? alreadyDecided = null, IReadOnlyList<AttachmentVerdict>? attachments = null)
     {
         allowance ??= new DeletionAllowance(policy.MaxDeletes, int.MaxValue);
+        var cached = (attachments ?? []).Where(a => a.Cache is not null).ToList();
+        var attachmentOf = new Dictionary<int, AttachmentVerdict>();
+        foreach (var a in cached.Where(a => a.HostInterface is not null)) attachmentOf.TryAdd(a.HostInterface!.Index, a);
         // A name shared by several links (names that do not decode all read as U+FFFD) addresses none of them.
         var byName = verdicts.GroupBy(v => v.Link.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         bool Ambiguous(string name) => name.Contains('\uFFFD', StringComparison.Ordinal) || byName[name].Count > 1;
@@ -30,6 +34,17 @@ public static class RemediationPlanner
 
         int deletions = 0;
         var goesWithOther = new HashSet<int>();
+        // Leaked attachments whose netns is gone have no veth to name them: `all` reaches them here.
+        if (request.All && request.Bridge is null)
+        {
+            foreach (var a in cached.Where(a => a.IsLeaked && a.HostInterface is null && (request.Reason is null || a.Reason == request.Reason))
+                .OrderBy(a => PlannedItem.KeyOf(a), StringComparer.Ordinal))
+            {
+                string key = PlannedItem.KeyOf(a);
+                if (alreadyDecided is not null && alreadyDecided.Contains(key)) continue;
+                items.Add(PlanCniDel(key, null, a, allowance, ref deletions));
+            }
+        }
         foreach (var (name, verdict) in scope)
         {
             if (alreadyDecided is not null && alreadyDecided.Contains(name)) continue;
@@ -47,6 +62,15 @@ public static class RemediationPlanner
             if (!verdict.IsOrphan)
             {
                 items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [RefusalReasons.NotOrphan]));
+                continue;
+            }
+            // A veth a CNI ADD made goes with its attachment, by the DEL that undoes all of it: deleting it
+            // alone would strand the lease and make a later DEL leave the masquerade chain behind for good.
+            if (attachmentOf.TryGetValue(verdict.Link.Index, out var attachment))
+            {
+                items.Add(attachment.IsLeaked
+                    ? PlanCniDel(name, verdict, attachment, allowance, ref deletions)
+                    : new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [RefusalReasons.AttachmentUnknown], Attachment: attachment));
                 continue;
             }
             if (!verdict.Deletable)
@@ -92,6 +116,16 @@ public static class RemediationPlanner
             }
         }
         return items;
+    }
+
+    private static PlannedItem PlanCniDel(string key, VethVerdict? verdict, AttachmentVerdict attachment, DeletionAllowance allowance, ref int deletions)
+    {
+        if (!attachment.Deletable)
+            return new PlannedItem(key, verdict, RemediationResults.Refused, RemediationActions.None, attachment.Blockers, Attachment: attachment);
+        if (allowance.Exhausted(deletions) is { } budget)
+            return new PlannedItem(key, verdict, RemediationResults.Refused, RemediationActions.None, [budget], Attachment: attachment);
+        deletions++;
+        return new PlannedItem(key, verdict, null, RemediationActions.CniDel, [], Attachment: attachment);
     }
 
     /// <summary>The other veths peered into the same namespace: releasing it destroys them too.</summary>

@@ -16,6 +16,8 @@ public static class RemediationActions
     public const string Delete = "delete";
     public const string DetachDelete = "detach_delete";
     public const string ReleaseNetns = "release_netns";
+    /// <summary>The libcni DEL replayed from the cache, then what the plugins leave, then a check that all of it is gone (ARCHITECTURE §6).</summary>
+    public const string CniDel = "cni_del";
     public const string None = "none";
 }
 
@@ -38,6 +40,12 @@ public static class RefusalReasons
 
     /// <summary>The intent could not be written to the audit file, so nothing was done.</summary>
     public const string AuditUnwritable = "audit_unwritable";
+
+    /// <summary>The veth belongs to a CNI attachment in doubt: deleting it alone would strand its lease and chains.</summary>
+    public const string AttachmentUnknown = "attachment_unknown";
+
+    /// <summary>A plugin of the cached config cannot be found or trusted, or the config cannot be replayed.</summary>
+    public const string PluginUnusable = "plugin_unusable";
 
     /// <summary>The name does not pick out one link: it is shared, or does not decode.</summary>
     public const string AmbiguousName = "ambiguous_name";

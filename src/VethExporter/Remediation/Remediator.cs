@@ -24,7 +24,8 @@ internal sealed partial class Remediator(
     RemediationMetrics metrics,
     TimeProvider clock,
     ILogger<Remediator> logger,
-    HourlyDeletionBudget? hourly = null) : IDisposable
+    HourlyDeletionBudget? hourly = null,
+    CniCleanup? cni = null) : IDisposable
 {
     private static readonly TimeSpan TeardownWait = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _serial = new(1, 1);
@@ -67,8 +68,8 @@ internal sealed partial class Remediator(
             var results = await ActOnAsync(fresh, request, context, new DeletionAllowance(requestLeft, hourly?.Remaining() ?? int.MaxValue), decided, cancellationToken)
                 .ConfigureAwait(false);
             // What the kernel was asked to do counts, whether or not its end was seen in time.
-            requestLeft -= results.Count(r => r.Result == RemediationResults.WouldDelete || context.Acted.Contains(r.Interface));
-            decided.UnionWith(results.Select(r => r.Interface));
+            requestLeft -= results.Count(r => r.Result == RemediationResults.WouldDelete || context.Acted.Contains(r.Target));
+            decided.UnionWith(results.Select(r => r.Target));
             responses.Add(new RemediationResponse(context.RequestId, request.DryRun, results));
         }
         return responses;
@@ -84,11 +85,12 @@ internal sealed partial class Remediator(
                 .ToList();
         }
         var results = new List<InterfaceResult>();
-        var plan = RemediationPlanner.Plan(fresh.Scan.Verdicts, request, policy, allowance, decided);
+        var plan = RemediationPlanner.Plan(fresh.Scan.Verdicts, request, policy, allowance, decided, cni is null ? null : fresh.Scan.Attachments);
         List<PlannedItem> Followers(PlannedItem item, int at) => plan.Skip(at + 1).TakeWhile(p => p.GoesWith == item.Interface).ToList();
         foreach (var item in plan)
         {
             var result = !item.Go ? Decided(item)
+                : item.Action == RemediationActions.CniDel ? await CniDelAsync(item, fresh, context, cancellationToken).ConfigureAwait(false)
                 : request.DryRun ? Outcome(item, RemediationResults.WouldDelete, null)
                 : item.GoesWith is not null ? await FollowAsync(item, context).ConfigureAwait(false)
                 : await ExecuteAsync(item, context, Followers(item, results.Count), cancellationToken).ConfigureAwait(false);
@@ -120,7 +122,7 @@ internal sealed partial class Remediator(
         List<NetnsPin>? pins = null;
         if (action == RemediationActions.ReleaseNetns)
         {
-            pins = ReleasablePins(verdict, context.Inventory!);
+            pins = verdict.Peer.NetnsInode is ulong peerNs ? ReleasablePins(peerNs, context.Inventory!) : null;
             // Everything in the namespace dies with it: only lo and the veths planned with this one may be there.
             if (pins is not null && OtherLinksIn(pins[0], verdict.Peer.NetnsInode!.Value, [item, .. followers]) is { } others)
             {
@@ -161,6 +163,71 @@ internal sealed partial class Remediator(
         if (rc != 0) return Outcome(item, RemediationResults.Failed, $"{action}: {Errno.Describe(rc)}");
         return await ConfirmGoneAsync(item, context, $"after {action}").ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// cni_del (ARCHITECTURE §6): the host veth re-read, the intent written, the namespace's holders looked
+    /// at again, then the DEL replay and the rest (<see cref="CniCleanup"/>), verified. A dry run resolves
+    /// the plugins too, so it says exactly what would run and what would go.
+    /// </summary>
+    private async Task<InterfaceResult> CniDelAsync(PlannedItem item, PublishedSnapshot fresh, RequestContext context, CancellationToken cancellationToken)
+    {
+        var attachment = item.Attachment!;
+        // CNI_NETNS: the cached pin only while it reaches the very namespace the scan saw; else the DEL runs as for a gone netns.
+        string netnsArgument = attachment.PinLeaked && attachment.Netns is { } path
+            && fresh.Scan.Cni.NetnsPaths.GetValueOrDefault(path)?.Inode is ulong inode && inode == attachment.NetnsInode ? path : "";
+        var (calls, refusal) = cni!.Resolve(attachment, netnsArgument);
+        var pins = attachment.PinLeaked && attachment.NetnsInode is ulong pinned ? ReleasablePins(pinned, context.Inventory!) ?? [] : [];
+        var removes = Removes(attachment, pins, calls.Select(c => c.Path));
+        if (refusal is not null)
+            return Outcome(item with { Blockers = [RefusalReasons.PluginUnusable] }, RemediationResults.Refused, refusal) with { Removes = removes };
+        if (context.DryRun) return Outcome(item, RemediationResults.WouldDelete, null) with { Removes = removes };
+
+        if (attachment.HostInterface is { } link)
+        {
+            var now = netlink.GetLink(link.Index, out int errno);
+            if (now is null && !Errno.IsGone(errno))
+                return Outcome(item, RemediationResults.Failed, $"re-reading the link failed: {Errno.Describe(errno)}");
+            if (now is not null && !SameIdentity(link, now))
+                return Outcome(item with { Blockers = [RefusalReasons.IdentityChanged] }, RemediationResults.Refused,
+                    $"ifindex {link.Index} is now {now.Name} {now.Mac}") with { Removes = removes };
+        }
+        if (!audit.Write(IntentFor(context, item, item), sync: true))
+            return Outcome(item with { Blockers = [RefusalReasons.AuditUnwritable] }, RemediationResults.Failed, "the audit file cannot be written; nothing was touched");
+        if (item.Verdict?.Peer is { NetnsId: int peerNsid, NetnsInode: ulong peerInode }
+            && HolderRecheck.FindHolder(paths, netlink, peerInode, peerNsid) is { } holder)
+            return Outcome(item with { Blockers = [RefusalReasons.HoldersChanged] }, RemediationResults.Refused, $"its namespace is held now: {holder}");
+
+        // The pin goes only if nothing but what this DEL removes lives in the namespace.
+        if (pins.Count > 0 && OtherLinksIn(pins[0], attachment.NetnsInode!.Value, item.Verdict is null ? [] : [item]) is { } others)
+        {
+            LogReleaseRefused(logger, PlannedItem.KeyOf(attachment), others);
+            pins = [];
+        }
+        context.Acted.Add(item.Interface);
+        var outcome = await cni.RunAsync(attachment, netnsArgument, pins, CancellationToken.None).ConfigureAwait(false);
+        var result = outcome.Done
+            ? Outcome(item, RemediationResults.Deleted, null)
+            : Outcome(item, RemediationResults.Failed, outcome.Error);
+        if (outcome.Done)
+        {
+            if (item.Verdict is not null) coordinator.MarkRemediated(item.Verdict);
+            LogDeleted(logger, item.Interface, attachment.HostInterface?.Index ?? 0, item.Action, context.RequestId);
+        }
+        return result with { Removes = [.. removes, .. outcome.Steps.Select(step => "done: " + step)] };
+    }
+
+    /// <summary>What cni_del removes: plugins run, then the kernel and file objects the attachment names.</summary>
+    private static List<string> Removes(AttachmentVerdict a, IReadOnlyList<NetnsPin> pins, IEnumerable<string> plugins) =>
+    [
+        .. plugins.Select(p => $"run {p} DEL"),
+        .. a.HostInterface is { } v ? [$"veth {v.Name}"] : Array.Empty<string>(),
+        .. a.IfbDevices.Select(l => $"ifb {l.Name}"),
+        .. a.Leases.Select(l => $"lease {l.Path}"),
+        .. a.Chains.Select(c => $"chain {c.Table}/{c.Chain}").Distinct(StringComparer.Ordinal),
+        .. a.IpRules.Select(r => $"rule {r.Rule}"),
+        .. pins.Select(p => $"pin {p.MountPoint}"),
+        .. a.Cache is { } c ? [$"cache {c.Path}"] : Array.Empty<string>(),
+    ];
 
     /// <summary>
     /// After the kernel accepted an action: the item counts as acted on, and is deleted once its link is
@@ -231,9 +298,8 @@ internal sealed partial class Remediator(
     /// The pins of the peer namespace, if every one of them is in our own mount namespace and our
     /// mountinfo, read now, still shows that namespace's nsfs mount on top at each path.
     /// </summary>
-    private List<NetnsPin>? ReleasablePins(VethVerdict verdict, HostInventorySnapshot inventory)
+    private List<NetnsPin>? ReleasablePins(ulong inode, HostInventorySnapshot inventory)
     {
-        if (verdict.Peer.NetnsInode is not ulong inode) return null;
         var pins = inventory.Namespaces.FirstOrDefault(n => n.Inode == inode)?.Pins;
         if (pins is not { Count: > 0 } || !pins.All(p => p.InOwnMountNs && p.Reachable)) return null;
         var mountinfo = PosixFile.TryReadAll($"{paths.Procfs}/self/mountinfo", out _);
@@ -275,8 +341,11 @@ internal sealed partial class Remediator(
     private static InterfaceResult Decided(PlannedItem item) => Outcome(item, item.Result!, null);
 
     private static InterfaceResult Outcome(PlannedItem item, string result, string? error) => new(
-        item.Interface, result, item.Action, item.Verdict?.Link.Index, item.Verdict?.Bridge, item.Verdict?.State, item.Verdict?.Reason,
-        item.Blockers, error);
+        item.Attachment is { HostInterface: null } ? null : item.Interface, result, item.Action, item.Verdict?.Link.Index, item.Verdict?.Bridge,
+        item.Attachment?.State ?? item.Verdict?.State, item.Attachment?.Reason ?? item.Verdict?.Reason, item.Blockers, error)
+    {
+        Attachment = item.Attachment is { } a ? new AttachmentTarget(a.Key.Network, a.Key.ContainerId, a.Key.IfName) : null,
+    };
 
     /// <summary>The line written before an action: what is about to go, and why it may.</summary>
     private AuditRecord IntentFor(RequestContext context, PlannedItem goes, PlannedItem primary)
@@ -290,11 +359,18 @@ internal sealed partial class Remediator(
     private AuditRecord AuditFor(RequestContext context, PlannedItem item, InterfaceResult result)
     {
         var v = item.Verdict;
-        var checks = new List<AuditCheck> { new("found", v is not null) };
+        var a = item.Attachment;
+        var checks = new List<AuditCheck> { new("found", v is not null || a is not null) };
+        if (a is not null)
+        {
+            checks.Add(new AuditCheck("attachment_leaked", a.IsLeaked, $"{a.State}/{a.Reason}"));
+            checks.AddRange(a.Blockers.Select(b => new AuditCheck(b, false)));
+        }
         if (v is not null)
         {
             checks.Add(new AuditCheck("orphan", v.IsOrphan, $"{v.State}/{v.Reason}"));
-            checks.AddRange(v.Blockers.Select(b => new AuditCheck(b, false)));
+            // For cni_del the veth's own blockers (a bridge port, the plugin's qdisc or address) are the plugin's business.
+            if (a is null) checks.AddRange(v.Blockers.Select(b => new AuditCheck(b, false)));
             if (item.Go && !context.DryRun && item.GoesWith is null)
             {
                 checks.Add(new AuditCheck("identity_recheck", !result.Blockers.Contains(RefusalReasons.IdentityChanged)));
@@ -304,7 +380,9 @@ internal sealed partial class Remediator(
         }
         return new AuditRecord(clock.GetUtcNow(), context.RequestId, context.Caller, context.Source, context.DryRun,
             new AuditedInterface(item.Interface, v?.Link.Index, v?.Link.Mac, v?.Bridge, v?.Peer.NetnsId, v?.Peer.NetnsInode),
-            v?.State, v?.Reason, checks, result.Action, result.Result, result.Blockers, result.Error, GoesWith: item.GoesWith);
+            v?.State, v?.Reason, checks, result.Action, result.Result, result.Blockers, result.Error, GoesWith: item.GoesWith,
+            Attachment: a is null ? null : new AuditedAttachment(a.Key.Network, a.Key.ContainerId, a.Key.IfName, a.State, a.Reason, a.Cache?.Path, a.Netns, a.NetnsInode),
+            Steps: result.Removes);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "the hourly deletion budget could not be written ({Error}); it holds in memory until a restart")]

@@ -100,6 +100,12 @@ public sealed class Scanner : IDisposable
         return new ScanResult(started, clock.Elapsed, inventory, judged, limitations) { Cni = cni, Attachments = attachments };
     }
 
+    /// <summary>The scanned namespace as opened (null: our own): remediation runs CNI plugins and rule tools in it.</summary>
+    internal NamespaceFile? Netns => _netns;
+
+    /// <summary>The firewall listings of the scanned namespace now, for the CNI chains only (no names looked up).</summary>
+    internal Task<FirewallRules> ListFirewallAsync(CancellationToken cancellationToken) => _firewall.ReadAsync([], cancellationToken);
+
     /// <summary>The socket this scanner talks through; remediation deletes with it.</summary>
     internal RouteNetlinkClient Netlink => _netlink;
 

@@ -35,6 +35,19 @@ public class ToolRunnerTests
     }
 
     [Fact]
+    public async Task Stdin_is_fed_and_a_failure_without_stderr_names_what_stdout_said()
+    {
+        // CNI plugins read their config on stdin and report errors as JSON on stdout.
+        var start = new ProcessStartInfo("/bin/sh");
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("read -r line; echo \"{\\\"code\\\":7,\\\"msg\\\":\\\"$line\\\"}\"; exit 1");
+        var result = await ToolRunner.RunAsync("bridge", start, TimeSpan.FromSeconds(10), 1024, CancellationToken.None, "no such network"u8.ToArray());
+
+        Assert.Equal("bridge exited with 1: {\"code\":7,\"msg\":\"no such network\"}", result.Failure);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact]
     public async Task A_flood_past_the_cap_is_stopped_and_a_failure()
     {
         string pidFile = Path.Combine(Path.GetTempPath(), $"toolrunner-{Guid.NewGuid():N}");
