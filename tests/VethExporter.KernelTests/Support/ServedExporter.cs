@@ -85,7 +85,9 @@ public sealed class ServedExporter : IAsyncDisposable
             Exporter.Dll, "serve", "--netns", host.NetnsPath, "--web.listen-address", $"127.0.0.1:{port}",
             .. (extra.Contains("--scan.interval") ? Array.Empty<string>() : ["--scan.interval", "1s"]), "--state.file", Path.Combine(directory, "state.json"),
             "--remediation.audit-file", Path.Combine(directory, "audit.log"),
-            .. (extra.Contains("--remediation.min-age") ? Array.Empty<string>() : ["--remediation.min-age", "0s"]), .. (withToken ? new[] { "--remediation.token-file", tokenFile } : []), .. extra,
+            .. (extra.Contains("--remediation.min-age") ? Array.Empty<string>() : ["--remediation.min-age", "0s"]),
+            // Never the machine's own CNI cache: a test's fake host is not where those attachments live.
+            .. (extra.Contains("--path.cni-cache") ? Array.Empty<string>() : ["--path.cni-cache", Path.Combine(directory, "no-cni"), "--path.cni-networks", Path.Combine(directory, "no-cni", "networks")]), .. (withToken ? new[] { "--remediation.token-file", tokenFile } : []), .. extra,
         ];
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var served = new ServedExporter(Process.Start(start)!, port, directory, settings);
