@@ -169,4 +169,54 @@ public sealed class CniAttachmentKernelTests
         using var doc = JsonDocument.Parse(served.Http.GetStringAsync("/api/v1/orphans").GetAwaiter().GetResult());
         return doc.RootElement.GetProperty("attachments").EnumerateArray().Count(a => a.GetProperty("deletable").GetBoolean());
     }
+
+    [SkippableFact]
+    public async Task A_plugin_that_hangs_is_missing_or_untrusted_fails_that_attachment_alone_and_touches_nothing()
+    {
+        using var host = new FakeHost();
+        using var cni = new CniRuntime(host);
+        var hanging = cni.Add(CniRuntime.Ptp("ptpnet", "10.77.1.0/24"));
+        var missing = cni.Add(CniRuntime.BridgeFirewall("fwnet", "cni-fw0", "10.77.3.0/24"));
+        CniRuntime.Kill(hanging);
+        CniRuntime.Kill(missing);
+
+        // A plugin directory of our own: a ptp that never answers, host-local as shipped, no bridge or firewall.
+        string bin = Directory.CreateTempSubdirectory("vxt-cnibin-").FullName;
+        try
+        {
+            File.SetUnixFileMode(bin, (UnixFileMode)0b111_101_101);
+            File.WriteAllText(Path.Combine(bin, "ptp"), "#!/bin/sh\nexec sleep 3600\n");
+            File.SetUnixFileMode(Path.Combine(bin, "ptp"), (UnixFileMode)0b111_101_101);
+            File.Copy(Path.Combine(CniRuntime.PluginDir, "host-local"), Path.Combine(bin, "host-local"));
+            await using var served = await ServedExporter.StartAsync(host, null,
+                ["--path.cni-cache", cni.CacheDir, "--path.cni-networks", cni.NetworksDir, "--path.cni-bin", bin]);
+            Assert.True(await Eventually.TrueAsync(() => DeletableAttachments(served) == 2, TimeSpan.FromSeconds(30)));
+
+            using var response = await served.PostAsync("/api/v1/remediate", """{"all":true,"dryRun":false}""");
+            string body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            using var doc = JsonDocument.Parse(body);
+            var results = doc.RootElement.GetProperty("results").EnumerateArray()
+                .ToDictionary(r => r.GetProperty("attachment").GetProperty("containerId").GetString()!);
+            Assert.Equal("failed", results[hanging.Id].GetProperty("result").GetString());
+            Assert.Contains("did not finish within 10 s", results[hanging.Id].GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Equal("refused", results[missing.Id].GetProperty("result").GetString());
+            Assert.Equal(["plugin_unusable"], results[missing.Id].GetProperty("blockers").EnumerateArray().Select(b => b.GetString()));
+            Assert.Contains($"plugin firewall is in none of {bin}", results[missing.Id].GetProperty("error").GetString(), StringComparison.Ordinal);
+
+            // Nothing of either attachment was touched: the DEL stopped before anything of ours ran.
+            foreach (var c in new[] { hanging, missing })
+            {
+                Assert.True(File.Exists(c.CacheFile));
+                Assert.Contains(c.Ip, cni.Leases(c.Network));
+                Assert.Contains(c.HostVeth, host.Links());
+                Assert.True(File.Exists(c.NetnsPath));
+            }
+            Assert.Contains(hanging.Id, cni.Rules());
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+    }
 }

@@ -34,7 +34,12 @@ public sealed partial class DashboardQueryTests(ITestOutputHelper output)
         using var host = new FakeHost();
         var scenario = LeakScenario.Build(host);
         scenario.CreateLeaks();
-        await using var exporter = await ServedExporter.StartAsync(host);
+        // CNI attachments made by the real plugins: one live, one leaked with its pin, one whose netns is gone.
+        using var cni = new CniRuntime(host);
+        cni.Add(CniRuntime.Ptp("ptpnet", "10.77.1.0/24"));
+        CniRuntime.Kill(cni.Add(CniRuntime.Ptp("ptpnet", "10.77.1.0/24")));
+        cni.KillAndUnpin(cni.Add(CniRuntime.Ptp("ptpnet", "10.77.1.0/24")));
+        await using var exporter = await ServedExporter.StartAsync(host, null, cni.ExporterFlags);
         using var prometheus = await PrometheusServer.StartAsync($$"""
             global:
               scrape_interval: 1s
@@ -46,8 +51,9 @@ public sealed partial class DashboardQueryTests(ITestOutputHelper output)
             """);
         string instance = $"127.0.0.1:{exporter.Port}";
 
-        // One dry run and one real deletion, once both leaks are deletable (seen in two scans).
-        await exporter.WaitForSampleAsync("veth_orphaned_interfaces{bridge=\"none\",reason=\"pinned_no_process\"}", LeakScenario.Leaks.Length);
+        // The scenario's two unbridged leaks and the pinned CNI leak's veth; then one dry run and one real
+        // deletion, once both scenario leaks are deletable (seen in two scans).
+        await exporter.WaitForSampleAsync("veth_orphaned_interfaces{bridge=\"none\",reason=\"pinned_no_process\"}", LeakScenario.Leaks.Length + 1);
         Assert.True(await Eventually.TrueAsync(() => Deletable(exporter).Count == LeakScenario.Leaks.Length, TimeSpan.FromSeconds(30)),
             "the leaks never became deletable:\n" + exporter.Http.GetStringAsync("/api/v1/orphans").Result);
         await RemediateAsync(exporter, LeakScenario.Leaks[0], dryRun: true, "would_delete");
@@ -79,11 +85,15 @@ public sealed partial class DashboardQueryTests(ITestOutputHelper output)
         }
         Assert.True(problems.Length == 0, problems + "\ntargets: " + string.Join(", ", await prometheus.TargetHealthAsync()) + "\n" + prometheus.Log);
 
-        // The headline numbers are the fake host's: vxleak1 (dry run) and the bridged leak are left and the
-        // bridge has three ports. (Pins without a process are counted machine-wide, so not compared here.)
+        // The headline numbers are the fake host's: vxleak1 (dry run), the bridged leak and the pinned CNI
+        // leak's veth are left, and the bridge has three ports. (Pins without a process are counted
+        // machine-wide, so not compared here.)
         var expected = new Dictionary<string, double>
         {
-            ["Orphaned interfaces"] = 2,
+            ["Orphaned interfaces"] = 3,
+            ["Leaked CNI attachments"] = 2,
+            ["Stealth leaks"] = 1,
+            ["Leaked IP leases"] = 2,
             ["Lowest bridge port headroom"] = 1024 - 3,
             ["Last scan"] = 1,
             ["Host view"] = 1,
