@@ -61,7 +61,7 @@ public static class Flags
         new("remediation.alertmanager.interval", "Pull mode: how often to poll Alertmanager.", "30s", Verbs: Serve),
         new("remediation.alertmanager.dry-run", "Pull mode: alerts only report what they would delete.", "false", IsSwitch: true, Verbs: Serve),
         new("output", "Output format, json or text.", "text", Verbs: Printing),
-        new("out", "Directory to write raw netlink replies to.", Verbs: ["capture-fixtures"]),
+        new("out", "Directory to write raw netlink replies (and, with --path.procfs, the kernel answers of one scan) to.", Verbs: ["capture-fixtures"]),
         new("dry-run", "Report what would be deleted, delete nothing.", "false", IsSwitch: true, Verbs: ["remediate"]),
     ];
 }

@@ -11,7 +11,7 @@ internal static class Usage
         ("serve", "serve [flags]", "scan periodically and serve /metrics, the API and a landing page (the default command)"),
         ("scan", "scan [flags]", "scan once and print the verdicts (--output text|json)"),
         ("remediate", "remediate [flags] [IFACE…]", "run the verified delete path for the named interfaces, or every deletable orphan (--dry-run)"),
-        ("capture-fixtures", "capture-fixtures --out DIR [flags]", "write raw netlink dumps for parser fixtures and bug reports"),
+        ("capture-fixtures", "capture-fixtures --out DIR [flags]", "write raw netlink dumps for parser fixtures and bug reports; with --path.procfs TREE also the kernel answers of one scan of TREE (end-to-end fixtures)"),
     ];
 
     public static string Text(string verb)

@@ -8,7 +8,7 @@ namespace VethExporter.Firewall;
 /// finds the interface names they mention and the chains and rules CNI plugins made (one listing serves both). The tools run inside the very namespace the scanner's
 /// sockets are in: nsenter is given /proc/OURPID/fd/N, our open file, never the pin's path again.
 /// </summary>
-internal sealed class FirewallRuleReader(NamespaceFile? netns, FirewallOptions options)
+internal sealed class FirewallRuleReader(NamespaceFile? netns, FirewallOptions options) : IFirewallRules
 {
     public async Task<FirewallRules> ReadAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {

@@ -1,5 +1,3 @@
-using VethExporter.Interop;
-using VethExporter.Netlink;
 
 namespace VethExporter.HostInventory;
 
@@ -12,11 +10,11 @@ internal static class FdHolderSearch
 {
     /// <param name="nsids">Ids by inode; the ids of namespaces found only here are added.</param>
     /// <param name="heldByTasks">Namespaces with a task in them (and the scanned one): their fds do not matter.</param>
-    public static List<FdHolder> Find(KernelPaths paths, RouteNetlinkClient netlink, ulong nsfsDevice,
+    public static List<FdHolder> Find(KernelPaths paths, IRouteQueries netlink, IKernelFacts facts, ulong nsfsDevice,
         Dictionary<ulong, int> nsids, IReadOnlySet<ulong> heldByTasks, out int deniedProcesses)
     {
         var found = new List<FdHolder>();
-        foreach (var group in FdScanner.Scan(paths, nsfsDevice, heldByTasks, out deniedProcesses).GroupBy(fd => fd.NetnsInode))
+        foreach (var group in FdScanner.Scan(paths, facts, nsfsDevice, heldByTasks, out deniedProcesses).GroupBy(fd => fd.NetnsInode))
         {
             if (nsids.TryGetValue(group.Key, out int known) && known >= 0)
             {
@@ -26,9 +24,7 @@ internal static class FdHolderSearch
             // Not every nsfs fd is a network namespace: the kernel refuses the others with EINVAL.
             foreach (var holder in group)
             {
-                using var handle = PosixFile.TryOpenNamespace(holder.OpenPath, nsfsDevice, group.Key, out _, throughFdLink: true);
-                if (handle is null) continue;
-                var answer = netlink.GetNsidByFd(handle.Fd);
+                if (netlink.NsidOfFile(holder.OpenPath, nsfsDevice, group.Key, throughFdLink: true, out _) is not { } answer) continue;
                 if (!answer.Succeeded) break;
                 nsids[group.Key] = answer.Nsid;
                 found.AddRange(group);

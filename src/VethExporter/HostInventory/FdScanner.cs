@@ -1,5 +1,3 @@
-using VethExporter.Interop;
-
 namespace VethExporter.HostInventory;
 
 /// <summary>
@@ -10,14 +8,16 @@ namespace VethExporter.HostInventory;
 /// </summary>
 internal static class FdScanner
 {
+    private static readonly LiveKernelFacts Live = new();
+
     /// <param name="deniedProcesses">Processes whose fd table we may not read: blind spots.</param>
-    public static List<FdHolder> Scan(KernelPaths paths, ulong nsfsDevice, IReadOnlySet<ulong> ignoredInodes, out int deniedProcesses)
+    public static List<FdHolder> Scan(KernelPaths paths, IKernelFacts facts, ulong nsfsDevice, IReadOnlySet<ulong> ignoredInodes, out int deniedProcesses)
     {
         var holders = new List<FdHolder>();
         int denied = 0;
         foreach (int pid in ProcDirectory.NumericEntries(paths.Procfs))
         {
-            holders.AddRange(NamespaceFds(paths, pid, nsfsDevice, () => denied++).Where(h => !ignoredInodes.Contains(h.NetnsInode)));
+            holders.AddRange(NamespaceFds(paths, pid, nsfsDevice, () => denied++, facts).Where(h => !ignoredInodes.Contains(h.NetnsInode)));
         }
         deniedProcesses = denied;
         return holders;
@@ -28,17 +28,18 @@ internal static class FdScanner
     /// files. Ours are skipped: they are the scan's own, opened a moment ago to ask for ids.
     /// </summary>
     /// <param name="denied">Called for each fd table we may not read.</param>
-    public static IEnumerable<FdHolder> NamespaceFds(KernelPaths paths, int pid, ulong nsfsDevice, Action denied)
+    /// <param name="facts">Where fd links are stat'ed (null: the kernel, as the delete path asks).</param>
+    public static IEnumerable<FdHolder> NamespaceFds(KernelPaths paths, int pid, ulong nsfsDevice, Action denied, IKernelFacts? facts = null)
     {
         if (pid == Environment.ProcessId && paths.Procfs == "/proc") yield break;
-        foreach (string fdDir in FdTables.Directories(paths, pid))
+        foreach (string fdDir in FdTables.Directories(paths, pid, facts))
         {
             var fds = ProcDirectory.NumericEntries(fdDir, out bool unreadable);
             if (unreadable) denied();
             foreach (int fd in fds)
             {
                 string path = $"{fdDir}/{fd}";
-                if (PosixFile.StatWithoutSync(path, out ulong device, out ulong inode) != 0 || device != nsfsDevice) continue;
+                if ((facts ?? Live).StatFdLink(path, out ulong device, out ulong inode) != 0 || device != nsfsDevice) continue;
                 yield return new FdHolder(inode, pid, fd, path);
             }
         }

@@ -9,12 +9,13 @@ namespace VethExporter.HostInventory;
 /// </summary>
 internal static class FdTables
 {
-    public static IEnumerable<string> Directories(KernelPaths paths, int pid)
+    /// <param name="facts">Where kcmp is asked (null: the kernel).</param>
+    public static IEnumerable<string> Directories(KernelPaths paths, int pid, IKernelFacts? facts = null)
     {
         yield return $"{paths.Procfs}/{pid}/fd";
         foreach (int tid in ProcDirectory.NumericEntries($"{paths.Procfs}/{pid}/task"))
         {
-            if (tid == pid || FileTables.Shared(pid, tid) == true) continue;
+            if (tid == pid || (facts is null ? FileTables.Shared(pid, tid) : facts.SharesFileTable(pid, tid)) == true) continue;
             yield return $"{paths.Procfs}/{pid}/task/{tid}/fd";
         }
     }

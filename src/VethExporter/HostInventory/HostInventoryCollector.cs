@@ -1,4 +1,3 @@
-using VethExporter.Interop;
 using VethExporter.Netlink;
 
 namespace VethExporter.HostInventory;
@@ -12,9 +11,9 @@ namespace VethExporter.HostInventory;
 /// namespace open by fd). <see cref="HolderIndex"/> puts the results together.
 /// </summary>
 /// <param name="lookupNetlink">A second socket in the scanned namespace, if any: the per-namespace id lookups are split between the two.</param>
-/// <param name="scannedNetns">The scanned namespace as opened when the sockets were (null: our own).</param>
-internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClient netlink, RouteNetlinkClient? lookupNetlink = null,
-    NamespaceFile? scannedNetns = null, NsidWatch? watch = null)
+/// <param name="facts">What is not a file under the procfs root: the scanned namespace, fd link stats, capabilities.</param>
+internal sealed class HostInventoryCollector(KernelPaths paths, IRouteQueries netlink, IRouteQueries? lookupNetlink, IKernelFacts facts,
+    NsidWatch? watch = null)
 {
     /// <summary>Ids kept between scans; only with a <paramref name="watch"/> to say when one goes stale.</summary>
     private readonly NsidCache _cache = new();
@@ -26,10 +25,8 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
 
     public HostInventorySnapshot Collect()
     {
-        // The open namespace, not its path: whatever is bound at the path now, the sockets are in this one.
-        ulong nsfsDevice = scannedNetns?.Device ?? 0;
-        ulong scannedInode = scannedNetns?.Inode ?? StatOrThrow(KernelPaths.OwnNetns, out nsfsDevice);
-        ulong ownMountNs = StatOrThrow(KernelPaths.OwnMountNs, out _);
+        var (nsfsDevice, scannedInode) = facts.ScannedNetns();
+        ulong ownMountNs = facts.OwnMountNs();
 
         if (watch is null) _cache.Clear();
         else _cache.Apply(watch.Drain());
@@ -46,7 +43,7 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
             .Except(hiddenTasks.Keys)
             .Any();
         int fdDenied = 0;
-        var fds = peerWithoutTask ? FdHolderSearch.Find(paths, netlink, nsfsDevice, nsids, heldByTasks, out fdDenied) : [];
+        var fds = peerWithoutTask ? FdHolderSearch.Find(paths, netlink, facts, nsfsDevice, nsids, heldByTasks, out fdDenied) : [];
 
         // One stat file per process in every peer namespace: kernel time again, split like the lookups.
         var entries = nsids.ToArray();
@@ -65,7 +62,7 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
         // own; that must not switch remediation off for the whole node.)
         bool peerUnexplained = peerNsids.Except(nsids.Values).Except(hiddenTasks.Keys).Any();
         int unusablePins = peerUnexplained ? ids.UnusablePins : 0;
-        var limitations = HostViewCheck.FindLimitations(paths, new BlindSpots(proc.TasksSeen, unresolved, unusablePins, fdDenied,
+        var limitations = HostViewCheck.FindLimitations(paths, facts, new BlindSpots(proc.TasksSeen, unresolved, unusablePins, fdDenied,
             deniedMountinfo, HolderIndex.SharedIds(namespaces), proc.DeniedTaskLists, proc.Listing));
         return new HostInventorySnapshot(links, addresses, qdiscs, scannedInode, namespaces, limitations.Count == 0, limitations);
     }
@@ -156,11 +153,4 @@ internal sealed class HostInventoryCollector(KernelPaths paths, RouteNetlinkClie
 
     private static List<TaskHolder>? Concat(List<TaskHolder>? visible, List<TaskHolder>? hidden) =>
         hidden is null ? visible : visible is null ? hidden : [.. visible, .. hidden];
-
-    private static ulong StatOrThrow(string path, out ulong device)
-    {
-        int errno = PosixFile.Stat(path, out device, out ulong inode);
-        if (errno != 0) throw new SystemCallException($"stat({path})", errno);
-        return inode;
-    }
 }

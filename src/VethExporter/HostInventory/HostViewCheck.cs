@@ -12,7 +12,7 @@ internal static class HostViewCheck
     /// <summary>PROC_PID_INIT_INO: the initial PID namespace always has this inode (include/linux/proc_ns.h).</summary>
     public const ulong InitialPidNamespaceInode = 0xEFFFFFFC;
 
-    public static List<string> FindLimitations(KernelPaths paths, BlindSpots blind)
+    public static List<string> FindLimitations(KernelPaths paths, IKernelFacts facts, BlindSpots blind)
     {
         var limitations = new List<string>();
         // procfs/self exists only in a procfs of our own PID namespace; its pid link names that namespace.
@@ -22,7 +22,7 @@ internal static class HostViewCheck
             limitations.Add($"cannot read {paths.Procfs}/self/ns/pid ({Errno.Describe(-n)}): {paths.Procfs} must be the procfs of our own, host, PID namespace");
         else if (!NamespaceLinkParser.TryParse(link[..n], "pid"u8, out ulong pidNs) || pidNs != InitialPidNamespaceInode)
             limitations.Add($"{paths.Procfs} is not the host's PID namespace: run with the host PID namespace (hostPID, --pid=host)");
-        if (!OwnCapabilities.Has(OwnCapabilities.CapSysPtrace))
+        if (!facts.HasCapability(OwnCapabilities.CapSysPtrace))
             limitations.Add("no CAP_SYS_PTRACE: other users' open fds, mount namespaces and netns pins cannot be inspected; run as root");
         if (blind.UnresolvedTasks > 0)
             limitations.Add($"the network namespace of {blind.UnresolvedTasks} of {blind.TasksSeen + blind.UnresolvedTasks} tasks could not be determined");

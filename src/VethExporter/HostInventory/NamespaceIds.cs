@@ -57,7 +57,7 @@ internal sealed class NamespaceIds
     public int UnusablePins => Volatile.Read(ref _unusablePins);
 
     /// <summary>Takes namespaces not yet taken by another thread and asks for their ids, until none is left.</summary>
-    public void Drain(RouteNetlinkClient client, Func<bool> linksDumped)
+    public void Drain(IRouteQueries client, Func<bool> linksDumped)
     {
         int i;
         while ((i = Interlocked.Increment(ref _next)) < _wanted.Count)
@@ -78,7 +78,7 @@ internal sealed class NamespaceIds
     /// answer whose id <paramref name="duringScan"/> (the notifications since the scan began) touched —
     /// all cached ones if notifications were lost; returns every id by inode.
     /// </summary>
-    public Dictionary<ulong, int> Finish(RouteNetlinkClient client, NsidChanges? duringScan = null)
+    public Dictionary<ulong, int> Finish(IRouteQueries client, NsidChanges? duringScan = null)
     {
         var nsids = new Dictionary<ulong, int>(_wanted.Count);
         for (int i = 0; i < _wanted.Count; i++)
@@ -96,13 +96,13 @@ internal sealed class NamespaceIds
     /// RTM_GETNSID by pid needs no such access: it still says which of the scanned namespace's ids the
     /// task lives in. A task in a namespace with no id there cannot be holding a veth peer.
     /// </summary>
-    public static (Dictionary<int, List<TaskHolder>> ByNsid, int Unresolved) PlaceHiddenTasks(RouteNetlinkClient client, List<TaskHolder> tasks)
+    public static (Dictionary<int, List<TaskHolder>> ByNsid, int Unresolved) PlaceHiddenTasks(IRouteQueries client, List<TaskHolder> tasks)
     {
         var byNsid = new Dictionary<int, List<TaskHolder>>();
         int unresolved = 0;
         foreach (var task in tasks)
         {
-            var answer = client.GetNsidByPid(task.Tid);
+            var answer = client.NsidOfTask(task.Tid);
             if (!answer.Succeeded)
             {
                 if (!Errno.IsGone(answer.Errno)) unresolved++;
@@ -115,25 +115,25 @@ internal sealed class NamespaceIds
         return (byNsid, unresolved);
     }
 
-    private int Ask(RouteNetlinkClient client, int i)
+    private int Ask(IRouteQueries client, int i)
     {
         Interlocked.Increment(ref _asked);
         var (inode, tasks) = _wanted[i];
         return (tasks is null ? null : OfTasks(client, tasks)) ?? OfPins(client, _pins[inode]) ?? NetlinkConstants.NsidNotAssigned;
     }
 
-    private static int? OfTasks(RouteNetlinkClient client, List<TaskHolder> tasks)
+    private static int? OfTasks(IRouteQueries client, List<TaskHolder> tasks)
     {
         // A task may exit between the /proc pass and now; any other thread of the namespace will do.
         foreach (var task in tasks.Take(4))
         {
-            var answer = client.GetNsidByPid(task.Tid);
+            var answer = client.NsidOfTask(task.Tid);
             if (answer.Succeeded) return answer.Nsid;
         }
         return null;
     }
 
-    private int? OfPins(RouteNetlinkClient client, IEnumerable<NetnsPin> pins)
+    private int? OfPins(IRouteQueries client, IEnumerable<NetnsPin> pins)
     {
         // A pin we may not open, one covered by another mount, or one where something other than the namespace
         // mountinfo named now sits (a FIFO, a symlink, another namespace) tells us nothing: a blind spot.
@@ -145,11 +145,9 @@ internal sealed class NamespaceIds
                 blind = true;
                 continue;
             }
-            using var handle = PosixFile.TryOpenNamespace(pin.OpenPath, _nsfsDevice, pin.NetnsInode, out int errno);
-            blind |= handle is null && !Errno.IsGone(errno);
-            if (handle is null) continue;
-            var answer = client.GetNsidByFd(handle.Fd);
-            if (answer.Succeeded) return answer.Nsid;
+            var answer = client.NsidOfFile(pin.OpenPath, _nsfsDevice, pin.NetnsInode, throughFdLink: false, out int errno);
+            blind |= answer is null && !Errno.IsGone(errno);
+            if (answer is { Succeeded: true } found) return found.Nsid;
         }
         if (blind) Interlocked.Increment(ref _unusablePins);
         return null;

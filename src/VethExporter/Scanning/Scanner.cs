@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using VethExporter.Classification;
 using VethExporter.Cni;
 using VethExporter.Firewall;
@@ -17,16 +16,18 @@ namespace VethExporter.Scanning;
 public sealed class Scanner : IDisposable
 {
     private readonly ScannerOptions _options;
+    private readonly TimeProvider _clock;
     private readonly NamespaceFile? _netns;
-    private readonly RouteNetlinkClient _netlink;
+    private readonly RouteNetlinkClient? _netlink;
     private readonly RouteNetlinkClient? _lookupNetlink;
     private readonly HostInventoryCollector _collector;
     private readonly NsidWatch? _watch;
-    private readonly FirewallRuleReader _firewall;
+    private readonly IFirewallRules _firewall;
 
     public Scanner(ScannerOptions options)
     {
         _options = options;
+        _clock = TimeProvider.System;
         _netns = options.Paths.ScannedNetns is { } path ? NamespaceFile.Open(path) : null;
         try
         {
@@ -48,8 +49,21 @@ public sealed class Scanner : IDisposable
             throw;
         }
         _watch = OpenWatch(_netns);
-        _collector = new HostInventoryCollector(options.Paths, _netlink, _lookupNetlink, _netns, _watch);
+        _collector = new HostInventoryCollector(options.Paths, new RouteQueries(_netlink),
+            _lookupNetlink is null ? null : new RouteQueries(_lookupNetlink), new LiveKernelFacts(_netns), _watch);
         _firewall = new FirewallRuleReader(_netns, options.Firewall ?? FirewallOptions.Default);
+    }
+
+    /// <summary>
+    /// A scanner that asks <paramref name="kernel"/> and <paramref name="firewall"/> instead of the kernel
+    /// (a recording or a replay of one): no socket, no namespace of its own, no id kept between scans.
+    /// </summary>
+    internal Scanner(ScannerOptions options, IRouteQueries kernel, IKernelFacts facts, IFirewallRules firewall, TimeProvider clock)
+    {
+        _options = options;
+        _clock = clock;
+        _collector = new HostInventoryCollector(options.Paths, kernel, null, facts);
+        _firewall = firewall;
     }
 
     /// <summary>Without the notifications no id may be kept between scans: then every scan asks for all of them.</summary>
@@ -71,8 +85,8 @@ public sealed class Scanner : IDisposable
     /// <param name="peerDyingFor">From history: how long each link's peer namespace has been in teardown.</param>
     public async Task<ScanResult> ScanAsync(IReadOnlyDictionary<int, TimeSpan>? peerDyingFor = null, CancellationToken cancellationToken = default)
     {
-        var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
+        var started = _clock.GetUtcNow();
+        long clock = _clock.GetTimestamp();
         var inventory = _collector.Collect();
         var verdicts = Classifier.Classify(inventory, _options.Policy, peerDyingFor);
         var limitations = inventory.Limitations.ToList();
@@ -97,7 +111,7 @@ public sealed class Scanner : IDisposable
         var context = BlockerContext.From(inventory, references, _options.Policy);
         var judged = verdicts.Select(v => v.IsOrphan ? v with { Blockers = BlockerRules.Evaluate(v, context) } : v).ToList();
         var attachments = AttachmentJudge.Judge(cni, rules.Cni, rules.Complete || !_options.CheckFirewall && !cniToJudge, inventory, judged);
-        return new ScanResult(started, clock.Elapsed, inventory, judged, limitations) { Cni = cni, Attachments = attachments };
+        return new ScanResult(started, _clock.GetElapsedTime(clock), inventory, judged, limitations) { Cni = cni, Attachments = attachments };
     }
 
     /// <summary>The scanned namespace as opened (null: our own): remediation runs CNI plugins and rule tools in it.</summary>
@@ -107,13 +121,13 @@ public sealed class Scanner : IDisposable
     internal Task<FirewallRules> ListFirewallAsync(CancellationToken cancellationToken) => _firewall.ReadAsync([], cancellationToken);
 
     /// <summary>The socket this scanner talks through; remediation deletes with it.</summary>
-    internal RouteNetlinkClient Netlink => _netlink;
+    internal RouteNetlinkClient Netlink => _netlink ?? throw new InvalidOperationException("a scanner fed from a capture has no socket");
 
     public void Dispose()
     {
         _watch?.Dispose();
         _lookupNetlink?.Dispose();
-        _netlink.Dispose();
+        _netlink?.Dispose();
         _netns?.Dispose();
     }
 }
