@@ -11,6 +11,10 @@
 #    /metrics latency with 50 scrapers each scraping once a second for 30 s (bench/scrapers.py, as 50
 #    Prometheus servers would); then a saturation run, 50 connections back to back for 20 s (wrk), for
 #    throughput; then RSS again. Scrapes never scan: they read the last snapshot.
+# 3. Side by side in the same run, interleaved: the serve scan (veth_exporter_scan_duration_seconds after
+#    warm-up, one sample per scan) against `ip -j -d link show` of the same namespace; the one-shot
+#    `scan` of the AOT binary, process start included, against the same listing; and
+#    prometheus-node-exporter's /metrics under the same 50 scrapers.
 set -euo pipefail
 LEAKED=${1:-1000}
 LIVE=${2:-1000}
@@ -53,12 +57,13 @@ wait_ready http://127.0.0.1:19910/metrics
 curl -fs http://127.0.0.1:19914/metrics >/dev/null; curl -fs http://127.0.0.1:19910/metrics >/dev/null
 sleep 5
 idle_rss=$(rss_mib "$idle"); node_rss=$(rss_mib "$node")
+node_scrapers=$(python3 "$REPO/bench/scrapers.py" http://127.0.0.1:19910/metrics 50 30 1)
 kill "$idle" "$node"; wait "$idle" "$node" 2>/dev/null || true; PIDS=()
 
 echo "== scale setup: $LEAKED leaked + $LIVE live pairs"
 scale_host_create "$LEAKED" "$LIVE"
 "$EXPORTER" serve --netns "/run/netns/$HOST" --web.listen-address 127.0.0.1:19914 --scan.interval "${SCAN_INTERVAL:-30s}" \
-    --state.file "$SCRATCH/scale.json" --metrics.orphan-details >"$SCRATCH/scale.log" 2>&1 &
+    --state.file "$SCRATCH/scale.json" --metrics.orphan-details --path.cni-cache "$SCRATCH/no-cni" >"$SCRATCH/scale.log" 2>&1 &
 served=$!; PIDS+=($served)
 wait_ready http://127.0.0.1:19914/readyz
 page_bytes=$(curl -fs http://127.0.0.1:19914/metrics | wc -c)
@@ -69,6 +74,28 @@ wrk -t 2 -c 50 -d 20s --latency http://127.0.0.1:19914/metrics >"$SCRATCH/wrk.tx
 scale_rss_after=$(rss_mib "$served")
 scan_ms=$(curl -fs http://127.0.0.1:19914/metrics | awk '/^veth_exporter_scan_duration_seconds / { printf "%.0f", $2 * 1000 }')
 
+kill "$served"; wait "$served" 2>/dev/null || true; PIDS=()
+
+# Interleaved: a serve scan every 2 s against ip; one-shot scans against ip.
+ms_of() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(((e - s) / 1000000)); }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+"$EXPORTER" serve --netns "/run/netns/$HOST" --web.listen-address 127.0.0.1:19914 --scan.interval 2s \
+    --state.file "$SCRATCH/side.json" --path.cni-cache "$SCRATCH/no-cni" >"$SCRATCH/side.log" 2>&1 &
+served=$!; PIDS+=($served)
+wait_ready http://127.0.0.1:19914/readyz
+sleep 6 # warm-up: a few scans
+serve_scans=() ip_serve=() oneshot=() ip_oneshot=()
+for _ in $(seq 1 10); do
+    sleep 2
+    serve_scans+=("$(curl -fs http://127.0.0.1:19914/metrics | awk '/^veth_exporter_scan_duration_seconds / { printf "%.0f", $2 * 1000 }')")
+    ip_serve+=("$(ms_of ip -n "$HOST" -j -d link show)")
+done
+kill "$served"; wait "$served" 2>/dev/null || true; PIDS=()
+for _ in $(seq 1 10); do
+    oneshot+=("$(ms_of "$EXPORTER" scan --output json --netns "/run/netns/$HOST" --state.file "$SCRATCH/oneshot.json" --path.cni-cache "$SCRATCH/no-cni")")
+    ip_oneshot+=("$(ms_of ip -n "$HOST" -j -d link show)")
+done
+
 cat "$SCRATCH/wrk.txt"
 percentile() { awk -v p="$1" '$1 == p { print $2 }' "$SCRATCH/wrk.txt"; }
 echo
@@ -77,4 +104,7 @@ printf '%-46s %s\n' "idle RSS veth-exporter / node_exporter:" "$idle_rss MiB / $
 printf '%-46s %s\n' "RSS at scale (after first scan / after load):" "$scale_rss_before MiB / $scale_rss_after MiB"
 printf '%-46s %s\n' "scan at scale (veth_exporter_scan_duration):" "$scan_ms ms"
 printf '%-46s %s\n' "/metrics, 50 scrapers at 1/s:" "$scrapers"
+printf '%-46s %s\n' "node_exporter /metrics, same 50 scrapers:" "$node_scrapers"
+printf '%-46s %s\n' "serve scan / ip listing (medians of 10):" "$(median "${serve_scans[@]}") ms / $(median "${ip_serve[@]}") ms"
+printf '%-46s %s\n' "one-shot AOT scan / ip listing (medians of 10):" "$(median "${oneshot[@]}") ms / $(median "${ip_oneshot[@]}") ms"
 printf '%-46s %s\n' "saturated, 50 connections back to back:" "$(awk '/Requests\/sec/ { print $2 }' "$SCRATCH/wrk.txt") req/s, p50 $(percentile 50%) p99 $(percentile 99%)"

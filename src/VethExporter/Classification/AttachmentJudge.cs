@@ -20,7 +20,7 @@ public static class AttachmentJudge
     /// <param name="firewall">What CNI plugins made in the scanned namespace's firewall, from the scan's listings.</param>
     /// <param name="firewallComplete">Every listing could be read: otherwise a container's chains may be missing.</param>
     public static List<AttachmentVerdict> Judge(CniInventory cni, CniListingFacts firewall, bool firewallComplete,
-        HostInventorySnapshot inventory, IReadOnlyList<VethVerdict> verdicts)
+        HostFacts inventory, IReadOnlyList<VethVerdict> verdicts)
     {
         var linksByName = new Dictionary<string, LinkRecord>(StringComparer.Ordinal);
         foreach (var link in inventory.Links) linksByName.TryAdd(link.Name, link);
@@ -85,7 +85,7 @@ public static class AttachmentJudge
     }
 
     private static (string State, string Reason, ulong? Inode) Decide(CniCacheEntry entry, NetnsPathFact? fact,
-        VethVerdict? veth, Dictionary<ulong, NetnsView> namespacesByInode, Dictionary<string, LinkRecord> linksByName)
+        VethVerdict? veth, Dictionary<ulong, NamespaceHolders> namespacesByInode, Dictionary<string, LinkRecord> linksByName)
     {
         if (veth is not null)
         {

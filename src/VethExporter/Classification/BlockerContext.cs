@@ -12,7 +12,7 @@ public sealed record BlockerContext(
     bool HostViewComplete,
     ClassificationPolicy Policy)
 {
-    public static BlockerContext From(HostInventorySnapshot inventory, IReadOnlySet<string> firewallReferences, ClassificationPolicy policy) => new(
+    public static BlockerContext From(HostFacts inventory, IReadOnlySet<string> firewallReferences, ClassificationPolicy policy) => new(
         inventory.Links.ToDictionary(l => l.Index),
         Classifier.AddressedLinks(inventory.Addresses),
         inventory.Qdiscs.Where(q => q.IsConfigured).Select(q => q.Index).ToHashSet(),

@@ -12,7 +12,7 @@ public static class Classifier
 {
     /// <param name="peerDyingFor">How long each link (by ifindex) has had a peer namespace in teardown, from history.</param>
     public static List<VethVerdict> Classify(
-        HostInventorySnapshot inventory,
+        HostFacts inventory,
         ClassificationPolicy policy,
         IReadOnlyDictionary<int, TimeSpan>? peerDyingFor = null)
     {
@@ -41,23 +41,23 @@ public static class Classifier
     /// are pooled (any process or fd among them keeps the veth in use) and the identity is dropped, so no
     /// pin of either can be released on the strength of it. The collector reports it as a blind spot.
     /// </summary>
-    internal static Dictionary<int, NetnsView> ByNsid(IEnumerable<NetnsView> namespaces) => namespaces
+    internal static Dictionary<int, NamespaceHolders> ByNsid(IEnumerable<NamespaceHolders> namespaces) => namespaces
         .Where(n => n.Nsid is not null)
         .GroupBy(n => n.Nsid!.Value)
         .ToDictionary(g => g.Key, g => g.Skip(1).Any()
-            ? new NetnsView(null, g.Key, [.. g.SelectMany(n => n.Processes)], [.. g.SelectMany(n => n.Pins)], [.. g.SelectMany(n => n.Fds)])
+            ? new NamespaceHolders(null, g.Key, [.. g.SelectMany(n => n.Processes)], [.. g.SelectMany(n => n.Pins)], [.. g.SelectMany(n => n.Fds)])
             : g.First());
 
     /// <summary>Links carrying an address that someone configured (IPv6 link-local ones are automatic).</summary>
     public static HashSet<int> AddressedLinks(IEnumerable<AddressRecord> addresses) =>
         addresses.Where(a => !a.IsAutomaticLinkLocal).Select(a => a.Index).ToHashSet();
 
-    private static (string, string, PeerView) ClassifyByHolders(LinkRecord link, int nsid, NetnsView? holders)
+    private static (string, string, PeerHolders) ClassifyByHolders(LinkRecord link, int nsid, NamespaceHolders? holders)
     {
         if (holders is null)
-            return (VethStates.Orphan, Reasons.NoVisibleHolder, PeerView.Unheld(link.PeerIndex, nsid, null));
+            return (VethStates.Orphan, Reasons.NoVisibleHolder, PeerHolders.Unheld(link.PeerIndex, nsid, null));
 
-        var peer = new PeerView(
+        var peer = new PeerHolders(
             link.PeerIndex,
             nsid,
             holders.Inode,
@@ -75,10 +75,10 @@ public static class Classifier
     /// IFLA_LINK_NETNSID is -1 when the peer's namespace has no id any more: it is being torn down, and
     /// the kernel will delete both ends shortly. Only if that lasts is something stuck.
     /// </summary>
-    private static (string, string, PeerView) ClassifyDyingPeer(
+    private static (string, string, PeerHolders) ClassifyDyingPeer(
         LinkRecord link, ClassificationPolicy policy, IReadOnlyDictionary<int, TimeSpan>? peerDyingFor)
     {
-        var peer = PeerView.Unheld(link.PeerIndex, link.LinkNetnsId, null);
+        var peer = PeerHolders.Unheld(link.PeerIndex, link.LinkNetnsId, null);
         bool stuck = peerDyingFor is not null && peerDyingFor.TryGetValue(link.Index, out var dying) && dying >= policy.PeerDyingGrace;
         return stuck
             ? (VethStates.Orphan, Reasons.PeerNetnsStuck, peer)
@@ -90,10 +90,10 @@ public static class Classifier
     /// either end or has both ends enslaved; otherwise a CNI ADD died before moving the peer away. A peer
     /// that does not point back is doubt, and doubt is never an orphan.
     /// </summary>
-    private static (string, string, PeerView) ClassifyHostPair(
+    private static (string, string, PeerHolders) ClassifyHostPair(
         LinkRecord link, Dictionary<int, LinkRecord> linksByIndex, HashSet<int> addressed, ulong hostInode)
     {
-        var peer = PeerView.Unheld(link.PeerIndex, null, hostInode);
+        var peer = PeerHolders.Unheld(link.PeerIndex, null, hostInode);
         if (link.PeerIndex is not int peerIndex || !linksByIndex.TryGetValue(peerIndex, out var other) || other.PeerIndex != link.Index)
             return (VethStates.InUse, Reasons.HostPlumbing, peer);
 

@@ -10,7 +10,7 @@ public sealed record VethVerdict(
     string? Bridge,
     string State,
     string Reason,
-    PeerView Peer,
+    PeerHolders Peer,
     IReadOnlyList<string> Blockers)
 {
     public bool IsOrphan => State == VethStates.Orphan;

@@ -87,3 +87,9 @@ public static class HostLocalLeaseParser
     private static bool TryAddress(string name, [NotNullWhen(true)] out IPAddress? address) =>
         IPAddress.TryParse(name, out address) && address.ToString() == name;
 }
+
+/// <summary>
+/// One host-local reservation: the file <c>&lt;dataDir&gt;/&lt;network&gt;/&lt;ip&gt;</c> holding
+/// <c>&lt;containerId&gt;\r\n&lt;ifName&gt;</c> (or only the container id, as older versions wrote).
+/// </summary>
+public sealed record HostLocalLease(string Network, IPAddress Address, string ContainerId, string? IfName, string Path);

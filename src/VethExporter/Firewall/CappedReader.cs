@@ -41,3 +41,6 @@ public static class CappedReader
         return new CappedRead(kept.ToArray(), over);
     }
 }
+
+/// <summary>What was read from a stream, at most a cap's worth, and whether the stream had more.</summary>
+public sealed record CappedRead(byte[] Data, bool OverCap);

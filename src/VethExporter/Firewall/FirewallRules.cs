@@ -14,3 +14,9 @@ public sealed record FirewallRules(IReadOnlySet<string> References, IReadOnlyLis
     /// <summary>A listing we could not read is doubt: no orphan may then be called free of references.</summary>
     public bool Complete => Failures.Count == 0;
 }
+
+/// <summary>Finds which of the given interface names the scanned namespace's firewall rules mention.</summary>
+internal interface IFirewallRules
+{
+    Task<FirewallRules> ReadAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken);
+}

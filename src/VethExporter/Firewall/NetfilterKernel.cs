@@ -80,3 +80,42 @@ internal static class NetfilterKernel
         }
     }
 }
+
+/// <summary>What the kernel says about the scanned namespace's tables, read before planning the listings.</summary>
+/// <param name="Legacy">Per <see cref="XtablesFamily.Name"/>: are there legacy tables?</param>
+/// <param name="NfTables">Is nf_tables in this kernel at all?</param>
+public sealed record NetfilterEvidence(IReadOnlyDictionary<string, KernelTables> Legacy, KernelTables NfTables)
+{
+    public KernelTables LegacyOf(XtablesFamily family) => Legacy.GetValueOrDefault(family.Name, KernelTables.Unknown);
+}
+
+/// <summary>What the kernel tells us, before any tool runs, about one kind of firewall table.</summary>
+public enum KernelTables
+{
+    /// <summary>Proven absent: no tool is needed, and none is run (listing could load modules or create tables).</summary>
+    Absent,
+
+    /// <summary>Tables exist, or the feature is there: the tool must list them.</summary>
+    Present,
+
+    /// <summary>Nothing proves either way: the tool must list them.</summary>
+    Unknown,
+}
+
+/// <summary>Looks options up in a kernel build configuration (<c>/proc/config.gz</c>, <c>/boot/config-RELEASE</c>).</summary>
+public static class KernelConfig
+{
+    /// <returns><c>'y'</c> built in, <c>'m'</c> a module, <c>'n'</c> "is not set", null when the option is not mentioned.</returns>
+    public static char? Lookup(string config, string option)
+    {
+        foreach (var range in config.AsSpan().Split('\n'))
+        {
+            var line = config.AsSpan()[range].Trim();
+            if (line.StartsWith(option) && line.Length > option.Length && line[option.Length] == '=')
+                return line.Length > option.Length + 1 ? line[option.Length + 1] : 'n';
+            if (line.StartsWith("# ") && line[2..].StartsWith(option) && line[(2 + option.Length)..].SequenceEqual(" is not set"))
+                return 'n';
+        }
+        return null;
+    }
+}

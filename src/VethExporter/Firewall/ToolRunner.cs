@@ -98,3 +98,6 @@ internal static class ToolRunner
         return newline < 0 ? text : text[..newline];
     }
 }
+
+/// <summary>A listing's standard output, or why there is none to trust.</summary>
+public sealed record ToolResult(string Tool, string Output, string? Failure);

@@ -23,7 +23,7 @@ internal sealed class HostInventoryCollector(KernelPaths paths, IRouteQueries ne
     /// <summary>How many RTM_GETNSID lookups the last scan sent for namespaces (the cache's hits did without).</summary>
     public int LastLookups { get; private set; }
 
-    public HostInventorySnapshot Collect()
+    public HostFacts Collect()
     {
         var (nsfsDevice, scannedInode) = facts.ScannedNetns();
         ulong ownMountNs = facts.OwnMountNs();
@@ -64,7 +64,7 @@ internal sealed class HostInventoryCollector(KernelPaths paths, IRouteQueries ne
         int unusablePins = peerUnexplained ? ids.UnusablePins : 0;
         var limitations = HostViewCheck.FindLimitations(paths, facts, new BlindSpots(proc.TasksSeen, unresolved, unusablePins, fdDenied,
             deniedMountinfo, HolderIndex.SharedIds(namespaces), proc.DeniedTaskLists, proc.Listing));
-        return new HostInventorySnapshot(links, addresses, qdiscs, scannedInode, namespaces, limitations.Count == 0, limitations);
+        return new HostFacts(links, addresses, qdiscs, scannedInode, namespaces, limitations.Count == 0, limitations);
     }
 
     /// <summary>

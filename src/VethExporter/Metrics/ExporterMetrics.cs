@@ -53,7 +53,7 @@ public sealed class ExporterMetrics
         }
     }
 
-    public void Apply(MetricsView view)
+    public void Apply(MetricsInput view)
     {
         var verdicts = view.Scan.Verdicts;
         var bridgesWithVeths = verdicts.Select(v => BridgeLabel.Of(v.Bridge)).ToHashSet();

@@ -14,7 +14,7 @@ public sealed class ScanMetrics(ExporterMetrics metrics, MetricsPage? page = nul
         self.Scans.Inc();
         if (outcome.Tracked is { } tracked)
         {
-            metrics.Apply(new MetricsView(
+            metrics.Apply(new MetricsInput(
                 tracked.Scan,
                 tracked.Orphans.Values.Select(o => (o.Bridge, o.Age.TotalSeconds)).ToList(),
                 tracked.DetectedTotals.ToDictionary(e => (e.Key.Bridge, e.Key.Reason), e => e.Value),

@@ -13,3 +13,9 @@ internal readonly ref struct NetlinkMessage(ushort type, ushort flags, uint sequ
 
     public ReadOnlySpan<byte> Payload { get; } = payload;
 }
+
+/// <summary>A netlink exchange that could not complete: the kernel refused, or the reply was malformed.</summary>
+public sealed class NetlinkException(string message, int errno) : Exception(message)
+{
+    public int Errno { get; } = errno;
+}

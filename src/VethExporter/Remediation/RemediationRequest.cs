@@ -13,3 +13,6 @@ public sealed record RemediationRequest(
 {
     public static RemediationRequest ForInterfaces(IReadOnlyList<string> names, bool dryRun) => new(names, false, null, null, dryRun);
 }
+
+/// <summary>One request of a batch, and who asked for it (written to the audit as the caller).</summary>
+public sealed record RemediationWork(RemediationRequest Request, string Caller);

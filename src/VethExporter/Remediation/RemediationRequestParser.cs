@@ -95,3 +95,9 @@ public static class RemediationRequestParser
         return text.Length > 40 ? clean + "…" : clean;
     }
 }
+
+/// <summary>A parsed request, or the reason it was rejected (answered 400, nothing changed).</summary>
+public sealed record RequestParseResult(RemediationRequest? Request, string? Error)
+{
+    public static RequestParseResult Fail(string error) => new(null, error);
+}

@@ -56,7 +56,7 @@ internal sealed partial class Remediator(
         }
     }
 
-    private async Task<List<RemediationResponse>> ActOnBatchAsync(PublishedSnapshot? fresh, IReadOnlyList<RemediationWork> batch, string source, CancellationToken cancellationToken)
+    private async Task<List<RemediationResponse>> ActOnBatchAsync(PublishedScan? fresh, IReadOnlyList<RemediationWork> batch, string source, CancellationToken cancellationToken)
     {
         var responses = new List<RemediationResponse>(batch.Count);
         int requestLeft = policy.MaxDeletes;
@@ -75,7 +75,7 @@ internal sealed partial class Remediator(
         return responses;
     }
 
-    private async Task<List<InterfaceResult>> ActOnAsync(PublishedSnapshot? fresh, RemediationRequest request, RequestContext context,
+    private async Task<List<InterfaceResult>> ActOnAsync(PublishedScan? fresh, RemediationRequest request, RequestContext context,
         DeletionAllowance allowance, IReadOnlySet<string> decided, CancellationToken cancellationToken)
     {
         if (fresh is null)
@@ -169,7 +169,7 @@ internal sealed partial class Remediator(
     /// at again, then the DEL replay and the rest (<see cref="CniCleanup"/>), verified. A dry run resolves
     /// the plugins too, so it says exactly what would run and what would go.
     /// </summary>
-    private async Task<InterfaceResult> CniDelAsync(PlannedItem item, PublishedSnapshot fresh, RequestContext context, CancellationToken cancellationToken)
+    private async Task<InterfaceResult> CniDelAsync(PlannedItem item, PublishedScan fresh, RequestContext context, CancellationToken cancellationToken)
     {
         var attachment = item.Attachment!;
         // CNI_NETNS: the cached pin only while it reaches the very namespace the scan saw; else the DEL runs as for a gone netns.
@@ -298,7 +298,7 @@ internal sealed partial class Remediator(
     /// The pins of the peer namespace, if every one of them is in our own mount namespace and our
     /// mountinfo, read now, still shows that namespace's nsfs mount on top at each path.
     /// </summary>
-    private List<NetnsPin>? ReleasablePins(ulong inode, HostInventorySnapshot inventory)
+    private List<NetnsPin>? ReleasablePins(ulong inode, HostFacts inventory)
     {
         var pins = inventory.Namespaces.FirstOrDefault(n => n.Inode == inode)?.Pins;
         if (pins is not { Count: > 0 } || !pins.All(p => p.InOwnMountNs && p.Reachable)) return null;
@@ -389,7 +389,7 @@ internal sealed partial class Remediator(
     private static partial void LogBudgetUnsaved(ILogger logger, string error);
 
     /// <param name="Acted">Interfaces whose action the kernel accepted (or that went with one): they count against the budgets.</param>
-    private sealed record RequestContext(string RequestId, string Caller, string Source, bool DryRun, HostInventorySnapshot? Inventory,
+    private sealed record RequestContext(string RequestId, string Caller, string Source, bool DryRun, HostFacts? Inventory,
         HashSet<string> Acted);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "not releasing the namespace of {Interface}: it also holds {Others}; deleting the veth alone")]

@@ -8,7 +8,7 @@ namespace VethExporter.Scanning;
 public sealed record ScanResult(
     DateTimeOffset ScannedAt,
     TimeSpan Duration,
-    HostInventorySnapshot Inventory,
+    HostFacts Inventory,
     IReadOnlyList<VethVerdict> Verdicts,
     IReadOnlyList<string> Limitations)
 {

@@ -31,7 +31,7 @@ public sealed partial class ScanCoordinator(
     private Task? _overdue;
     private DateTimeOffset _overdueSince;
 
-    public async Task<PublishedSnapshot?> ScanNowAsync(CancellationToken cancellationToken)
+    public async Task<PublishedScan?> ScanNowAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -48,7 +48,7 @@ public sealed partial class ScanCoordinator(
     /// Scans and then runs <paramref name="act"/> on that fresh snapshot before any other scan may start:
     /// remediation acts on what the kernel said a moment ago, and no scan sees its work half done.
     /// </summary>
-    public async Task<T> ScanThenAsync<T>(Func<PublishedSnapshot?, Task<T>> act, CancellationToken cancellationToken)
+    public async Task<T> ScanThenAsync<T>(Func<PublishedScan?, Task<T>> act, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -63,7 +63,7 @@ public sealed partial class ScanCoordinator(
     }
 
     /// <summary>One scan and everything it changes; the observer hears of its end last, still under the gate.</summary>
-    private async Task<PublishedSnapshot?> ScanLockedAsync(CancellationToken cancellationToken)
+    private async Task<PublishedScan?> ScanLockedAsync(CancellationToken cancellationToken)
     {
         var (published, error, persisted) = await ScanAndRecordAsync(cancellationToken).ConfigureAwait(false);
         if (observer is not null)
@@ -71,7 +71,7 @@ public sealed partial class ScanCoordinator(
         return published;
     }
 
-    private async Task<(PublishedSnapshot? Published, string? Error, bool? Persisted)> ScanAndRecordAsync(CancellationToken cancellationToken)
+    private async Task<(PublishedScan? Published, string? Error, bool? Persisted)> ScanAndRecordAsync(CancellationToken cancellationToken)
     {
         if (_overdue is { IsCompleted: false })
             return Failed($"the scan started at {_overdueSince:O} is still running, past --scan.timeout; no scan can start until it ends");
@@ -97,7 +97,7 @@ public sealed partial class ScanCoordinator(
                 return Failed($"the scan did not finish within --scan.timeout {PrometheusDuration.Format(_timeout)}");
             }
             store.SetStalled(false);
-            var published = new PublishedSnapshot(tracker.Observe(scan));
+            var published = new PublishedScan(tracker.Observe(scan));
             store.Publish(published);
             bool? persisted = persist ? Persist() : null;
             if (logger.IsEnabled(LogLevel.Information))
@@ -113,7 +113,7 @@ public sealed partial class ScanCoordinator(
         }
     }
 
-    private (PublishedSnapshot?, string?, bool?) Failed(string error)
+    private (PublishedScan?, string?, bool?) Failed(string error)
     {
         LogScanFailed(error);
         return (null, error, null);

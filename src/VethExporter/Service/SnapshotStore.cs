@@ -6,25 +6,25 @@ namespace VethExporter.Service;
 /// </summary>
 public sealed class SnapshotStore
 {
-    private static readonly RenderedSnapshot Nothing = new(null, []);
+    private static readonly RenderedPages Nothing = new(null, []);
 
-    private sealed record Current(PublishedSnapshot? Snapshot, RenderedSnapshot Rendered);
+    private sealed record Current(PublishedScan? Snapshot, RenderedPages Rendered);
 
-    private readonly Func<PublishedSnapshot?, RenderedSnapshot>? _render;
+    private readonly Func<PublishedScan?, RenderedPages>? _render;
     private volatile Current _current;
     private volatile bool _stalled;
 
     /// <param name="render">Renders the served documents; null where nothing is served (the remediate command).</param>
-    public SnapshotStore(Func<PublishedSnapshot?, RenderedSnapshot>? render = null)
+    public SnapshotStore(Func<PublishedScan?, RenderedPages>? render = null)
     {
         _render = render;
         _current = new Current(null, render?.Invoke(null) ?? Nothing);
     }
 
-    public PublishedSnapshot? Latest => _current.Snapshot;
+    public PublishedScan? Latest => _current.Snapshot;
 
     /// <summary>The documents of the latest snapshot (or of "no scan yet"), from the same publish as <see cref="Latest"/>.</summary>
-    public RenderedSnapshot Rendered => _current.Rendered;
+    public RenderedPages Rendered => _current.Rendered;
 
     /// <summary>Ready once one scan has succeeded, and not while a scan is hung past its deadline.</summary>
     public bool Ready => _current.Snapshot is not null && !_stalled;
@@ -32,7 +32,7 @@ public sealed class SnapshotStore
     /// <summary>Why <see cref="Ready"/> is false, for /readyz.</summary>
     public string NotReadyReason => _stalled ? "a scan is hung past --scan.timeout" : "no successful scan yet";
 
-    public void Publish(PublishedSnapshot snapshot) =>
+    public void Publish(PublishedScan snapshot) =>
         _current = new Current(snapshot, _render?.Invoke(snapshot) ?? Nothing);
 
     public void SetStalled(bool stalled) => _stalled = stalled;

@@ -10,3 +10,6 @@ public static class BridgeLabel
 
     public static string Of(string? bridge) => string.IsNullOrEmpty(bridge) ? None : bridge;
 }
+
+/// <summary>The label pair of veth_orphans_detected_total: a bridge label value and an orphan reason.</summary>
+public readonly record struct BridgeReason(string Bridge, string Reason);

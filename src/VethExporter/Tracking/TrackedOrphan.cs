@@ -36,3 +36,44 @@ public sealed record TrackedOrphan(
     public IReadOnlyList<string> AppendHistoryBlockers(IReadOnlyList<string> staticBlockers) =>
         [.. staticBlockers.Where(b => b is not (Blockers.UnstableIdentity or Blockers.TooYoung)), .. HistoryBlockers];
 }
+
+/// <summary>
+/// One leak event: an orphan identity confirmed by a second consecutive scan. Counted once per identity,
+/// at confirmation time, so veth_orphans_detected_total and veth_bridge_leak_rate_per_hour agree.
+/// </summary>
+/// <param name="Bridge">The bridge label value ("none" without a master).</param>
+/// <param name="Reason">The orphan reason when it was confirmed.</param>
+public sealed record LeakDetection(OrphanIdentity Identity, string Bridge, string Reason, DateTimeOffset FirstSeen, DateTimeOffset DetectedAt);
+
+/// <summary>
+/// A confirmed orphan that stopped being one (gone, or held again): one observation of
+/// veth_orphan_lifetime_seconds. The lifetime ends at the last scan that still saw it, so it is a
+/// lower bound that never includes the time the exporter could not look.
+/// </summary>
+/// <param name="Bridge">The bridge label value when it was last seen.</param>
+/// <param name="Outcome">One of <see cref="LifetimeOutcomes"/>.</param>
+public sealed record OrphanLifetime(
+    OrphanIdentity Identity,
+    string Bridge,
+    string Reason,
+    string Outcome,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen)
+{
+    public double Seconds => Math.Max(0, (LastSeen - FirstSeen).TotalSeconds);
+}
+
+/// <summary>The `outcome` label of veth_orphan_lifetime_seconds (ARCHITECTURE §4). Public contract.</summary>
+public static class LifetimeOutcomes
+{
+    /// <summary>The exporter deleted it (or released its namespace) and then it was gone.</summary>
+    public const string Remediated = "remediated";
+
+    /// <summary>It stopped being an orphan without us: deleted by someone else, or held again.</summary>
+    public const string Vanished = "vanished";
+
+    public static readonly IReadOnlyList<string> All = [Remediated, Vanished];
+}
+
+/// <summary>What history knows of one interface: when it was first seen as it is now.</summary>
+public readonly record struct InterfaceHistory(DateTimeOffset FirstSeen, TimeSpan Age);

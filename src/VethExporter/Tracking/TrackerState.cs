@@ -26,3 +26,31 @@ public sealed record TrackerState(
 {
     public const int CurrentVersion = 1;
 }
+
+/// <summary>One orphan identity in the state file.</summary>
+/// <param name="Bridge">The bridge label value ("none" without a master).</param>
+/// <param name="Confirmed">Already counted as a leak: never counted again.</param>
+/// <param name="Remediated">Marked by remediation: its lifetime ends as remediated.</param>
+public sealed record OrphanState(
+    int Ifindex,
+    string Name,
+    string Mac,
+    ulong? PeerNetnsInode,
+    string Bridge,
+    string Reason,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen,
+    bool Confirmed,
+    bool Remediated);
+
+/// <summary>One leak event inside the leak-rate window, in the state file.</summary>
+public sealed record DetectionState(string Bridge, string Reason, DateTimeOffset At);
+
+/// <summary>One veth_orphans_detected_total series, in the state file.</summary>
+public sealed record DetectionTotalState(string Bridge, string Reason, long Count);
+
+/// <summary>
+/// A link whose peer namespace is in teardown, and since when. Name and MAC are kept with the ifindex so
+/// that a reused ifindex starts its own clock instead of inheriting an old one and turning stuck at once.
+/// </summary>
+public sealed record PeerDyingState(int Ifindex, string Name, string Mac, DateTimeOffset Since);

@@ -120,3 +120,31 @@ internal static class RemediationEndpoints
 
     private static string Caller(HttpContext context) => $"api:{context.Connection.RemoteIpAddress}";
 }
+
+/// <summary>Marks the remediation endpoints: served on the remediation listener when there is one, and guarded by their bearer token.</summary>
+public sealed class RemediationEndpointMetadata
+{
+    public static readonly RemediationEndpointMetadata Instance = new();
+
+    private RemediationEndpointMetadata()
+    {
+    }
+}
+
+/// <summary>Set on every connection accepted by a --remediation.listen-address listener.</summary>
+public sealed class RemediationListenerFeature
+{
+    public static readonly RemediationListenerFeature Instance = new();
+
+    private RemediationListenerFeature()
+    {
+    }
+}
+
+/// <summary>Reads a body up to a limit; a larger one is refused (413) without being read further.</summary>
+public static class RequestBody
+{
+    /// <returns>The body, or null when it is over <paramref name="limit"/> bytes.</returns>
+    public static Task<byte[]?> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken) =>
+        request.ContentLength > limit ? Task.FromResult<byte[]?>(null) : Common.BoundedRead.ReadAtMostAsync(request.Body, limit, cancellationToken);
+}

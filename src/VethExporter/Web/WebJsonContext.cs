@@ -7,3 +7,9 @@ namespace VethExporter.Web;
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(WebhookAccepted))]
 public sealed partial class WebJsonContext : JsonSerializerContext;
+
+/// <summary>The JSON body of every error answer: one readable sentence.</summary>
+public sealed record ErrorBody(string Error);
+
+/// <summary>The answer to an Alertmanager webhook call: what was queued, and what was ignored and why.</summary>
+public sealed record WebhookAccepted(int Accepted, IReadOnlyList<Alertmanager.IgnoredAlert> Ignored, int Truncated);

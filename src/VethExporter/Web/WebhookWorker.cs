@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VethExporter.Alertmanager;
@@ -29,4 +30,18 @@ internal sealed partial class WebhookWorker(WebhookBacklog queue, Func<AlertBatc
 
     [LoggerMessage(Level = LogLevel.Error, Message = "a webhook notification of {Alerts} alerts failed; the next notification may take them up again")]
     private static partial void LogBatchFailed(ILogger logger, int alerts, Exception exception);
+}
+
+/// <summary>
+/// Hands the batch of each webhook notification to a background worker, so Alertmanager gets its 2xx at
+/// once instead of waiting for scans and deletions. Bounded: a flood is answered 503, not buffered forever.
+/// </summary>
+public sealed class WebhookBacklog
+{
+    private readonly Channel<AlertBatch> _channel =
+        Channel.CreateBounded<AlertBatch>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.Wait });
+
+    public bool TryEnqueue(AlertBatch batch) => _channel.Writer.TryWrite(batch);
+
+    public ChannelReader<AlertBatch> Reader => _channel.Reader;
 }

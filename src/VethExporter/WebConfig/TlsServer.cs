@@ -1,6 +1,7 @@
 using System.Net.Security;
-using System.Security.Cryptography;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 
 namespace VethExporter.WebConfig;
 
@@ -87,3 +88,21 @@ public sealed class TlsServer
         return stamp;
     }
 }
+
+/// <summary>client_auth_type, with the names Go's crypto/tls and exporter-toolkit use.</summary>
+public enum ClientAuthType
+{
+    NoClientCert,
+    RequestClientCert,
+    RequireAnyClientCert,
+    VerifyClientCertIfGiven,
+    RequireAndVerifyClientCert,
+}
+
+/// <summary>The tls_server_config section, file paths resolved against the configuration file's directory.</summary>
+public sealed record TlsServerConfig(
+    string CertFile,
+    string KeyFile,
+    string? ClientCaFile,
+    ClientAuthType ClientAuth,
+    SslProtocols Protocols);

@@ -213,3 +213,12 @@ public static class YamlSubsetParser
     private static FormatException Error(int line, string message) =>
         new(string.Create(CultureInfo.InvariantCulture, $"line {line}: {message}"));
 }
+
+/// <summary>A block mapping, keys unique and in file order.</summary>
+public sealed record YamlMapping(IReadOnlyList<KeyValuePair<string, YamlNode>> Entries, int Line) : YamlNode(Line);
+
+/// <summary>A node of the small YAML subset the web configuration uses: a scalar or a mapping.</summary>
+public abstract record YamlNode(int Line);
+
+/// <summary>A scalar; Value is null for an empty value, <c>~</c> or <c>null</c>.</summary>
+public sealed record YamlScalar(string? Value, int Line) : YamlNode(Line);

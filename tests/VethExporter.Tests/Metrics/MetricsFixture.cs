@@ -40,7 +40,7 @@ internal static class MetricsFixture
         };
     }
 
-    public static MetricsView View(ScanResult scan) => new(
+    public static MetricsInput View(ScanResult scan) => new(
         scan,
         [("docker0", 120), ("none", 30), ("none", 4000), ("none", 90000)],
         new Dictionary<(string, string), long> { [("docker0", Reasons.PinnedNoProcess)] = 3, [("none", Reasons.HalfCreated)] = 2 },

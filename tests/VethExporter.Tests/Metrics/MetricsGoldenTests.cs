@@ -44,7 +44,7 @@ public class MetricsGoldenTests
     {
         var (registry, metrics) = MetricsFixture.Build();
         var empty = MetricsFixture.Scan() with { Verdicts = [] };
-        metrics.Apply(new MetricsView(empty, [], new Dictionary<(string, string), long>(), [], new Dictionary<string, double>()));
+        metrics.Apply(new MetricsInput(empty, [], new Dictionary<(string, string), long>(), [], new Dictionary<string, double>()));
         string text = Encoding.UTF8.GetString(await new MetricsRenderer(registry, metrics).RenderAsync(false, CancellationToken.None));
         Assert.DoesNotContain("veth_interfaces{", text);
         Assert.DoesNotContain("veth_orphaned_interfaces{", text);

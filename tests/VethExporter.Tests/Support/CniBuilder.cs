@@ -96,7 +96,7 @@ public sealed class CniBuilder
     public bool FirewallComplete => _chainsComplete;
 
     /// <summary>The judgement over these facts.</summary>
-    public List<VethExporter.Classification.AttachmentVerdict> Judge(VethExporter.HostInventory.HostInventorySnapshot inventory,
+    public List<VethExporter.Classification.AttachmentVerdict> Judge(VethExporter.HostInventory.HostFacts inventory,
         IReadOnlyList<VethExporter.Classification.VethVerdict> verdicts) =>
         VethExporter.Classification.AttachmentJudge.Judge(Build(), Firewall, FirewallComplete, inventory, verdicts);
 }

@@ -11,7 +11,7 @@ public sealed class InventoryBuilder
     private readonly List<LinkRecord> _links = [];
     private readonly List<AddressRecord> _addresses = [];
     private readonly List<QdiscRecord> _qdiscs = [];
-    private readonly List<NetnsView> _namespaces = [];
+    private readonly List<NamespaceHolders> _namespaces = [];
     private bool _complete = true;
     private int _nextIndex = 10;
 
@@ -56,7 +56,7 @@ public sealed class InventoryBuilder
     public InventoryBuilder Namespace(int nsid, int[]? pids = null, string[]? pins = null, int[]? fdPids = null, ulong? inode = null)
     {
         ulong id = inode ?? 4026532000UL + (ulong)nsid;
-        _namespaces.Add(new NetnsView(
+        _namespaces.Add(new NamespaceHolders(
             id,
             nsid,
             (pids ?? []).Select(p => new ProcessHolder(p, p, 'S')).ToList(),
@@ -73,6 +73,6 @@ public sealed class InventoryBuilder
 
     public int Index(string link) => _links.Single(l => l.Name == link).Index;
 
-    public HostInventorySnapshot Build() =>
+    public HostFacts Build() =>
         new(_links, _addresses, _qdiscs, HostInode, _namespaces, _complete, _complete ? [] : ["test: incomplete"]);
 }

@@ -10,7 +10,7 @@ internal static class Scans
 {
     public const ulong PeerInode = 4026532100;
 
-    private static readonly HostInventorySnapshot NoInventory = new([], [], [], InventoryBuilder.HostInode, [], true, []);
+    private static readonly HostFacts NoInventory = new([], [], [], InventoryBuilder.HostInode, [], true, []);
 
     public static ScanResult Of(params VethVerdict[] verdicts) =>
         new(DateTimeOffset.UnixEpoch, TimeSpan.FromMilliseconds(5), NoInventory, verdicts, []);
@@ -22,12 +22,12 @@ internal static class Scans
             bridge,
             VethStates.Orphan,
             reason,
-            new PeerView(2, 0, peerInode, [], ["/run/netns/" + name], []),
+            new PeerHolders(2, 0, peerInode, [], ["/run/netns/" + name], []),
             blockers ?? []);
 
     public static VethVerdict InUse(string name = "veth1", int ifindex = 10, string mac = "02:00:00:00:01:0a") =>
         new(new LinkRecord(ifindex, name, "veth", null, 2, 0, OperState.Up, true, mac, false),
-            null, VethStates.InUse, Reasons.Process, new PeerView(2, 0, PeerInode, [100], [], []), []);
+            null, VethStates.InUse, Reasons.Process, new PeerHolders(2, 0, PeerInode, [100], [], []), []);
 
     /// <summary>What the scanner does: classify (with history for dying peers), then static blockers on orphans.</summary>
     public static ScanResult Classified(InventoryBuilder builder, IReadOnlyDictionary<int, TimeSpan>? peerDyingFor = null,

@@ -27,7 +27,7 @@ public class SnapshotPagesTests
         ScanResult scan = MetricsFixture.Scan();
         var tracked = new Tracker(new TrackerOptions(), TimeProvider.System).Observe(scan);
         var document = SnapshotMapper.ToDocument(tracked.Scan, tracked.History, tracked.AttachmentHistory);
-        store.Publish(new PublishedSnapshot(tracked));
+        store.Publish(new PublishedScan(tracked));
         var first = store.Rendered;
         for (int i = 0; i < 10; i++) Assert.Same(first, store.Rendered);
         Assert.Equal(2, renders);

@@ -9,7 +9,7 @@ namespace VethExporter.Metrics;
 /// <param name="EndedOrphans">Orphans that stopped being orphans since the last scan.</param>
 /// <param name="LeakRatePerHour">Per bridge, leaks detected in the trailing window, per hour.</param>
 /// <param name="AttachmentTotals">Leaked CNI attachments ever confirmed, by network; persisted.</param>
-public sealed record MetricsView(
+public sealed record MetricsInput(
     ScanResult Scan,
     IReadOnlyList<(string Bridge, double AgeSeconds)> OrphanAges,
     IReadOnlyDictionary<(string Bridge, string Reason), long> DetectionTotals,

@@ -4,7 +4,7 @@ namespace VethExporter.Classification;
 /// <param name="Index">IFLA_LINK: the peer's ifindex in the peer's own namespace.</param>
 /// <param name="NetnsId">The peer namespace's id in the scanned namespace; null when the peer is in the scanned namespace itself.</param>
 /// <param name="NetnsInode">The peer namespace's inode, when something visible holds it.</param>
-public sealed record PeerView(
+public sealed record PeerHolders(
     int? Index,
     int? NetnsId,
     ulong? NetnsInode,
@@ -12,5 +12,5 @@ public sealed record PeerView(
     IReadOnlyList<string> Mounts,
     IReadOnlyList<int> Fds)
 {
-    public static PeerView Unheld(int? index, int? netnsId, ulong? inode) => new(index, netnsId, inode, [], [], []);
+    public static PeerHolders Unheld(int? index, int? netnsId, ulong? inode) => new(index, netnsId, inode, [], [], []);
 }
