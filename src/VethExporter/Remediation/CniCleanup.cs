@@ -98,10 +98,13 @@ internal sealed class CniCleanup(NamespaceFile? netns, RouteNetlinkClient netlin
             : new CniCleanupOutcome(false, "still present after cni_del: " + string.Join(", ", left), steps);
     }
 
-    /// <summary>With the netns gone, bridge and ptp skip their masquerade teardown: their chains (and the jumps to them) go here.</summary>
+    /// <summary>
+    /// With the netns gone, bridge and ptp skip their masquerade teardown: their chains (and the jumps to them)
+    /// go here. Their names hash the network and this container's id, so no other container's can match.
+    /// </summary>
     private async Task RemoveFirewallLeftoversAsync(AttachmentVerdict attachment, List<string> steps, CancellationToken cancellationToken)
     {
-        if (attachment.Chains.Count == 0 && attachment.IpRules.Count == 0) return;
+        if (attachment.Chains.Count == 0) return;
         var now = await listFirewall(cancellationToken).ConfigureAwait(false);
         foreach (var chain in Remaining(attachment, now.Cni))
         {
@@ -116,8 +119,8 @@ internal sealed class CniCleanup(NamespaceFile? netns, RouteNetlinkClient netlin
             await RuleAsync(tool, ["-t", chain.Table, "-F", chain.Chain], steps, cancellationToken).ConfigureAwait(false);
             await RuleAsync(tool, ["-t", chain.Table, "-X", chain.Chain], steps, cancellationToken).ConfigureAwait(false);
         }
-        foreach (var rule in RemainingIpRules(attachment, now.Cni).Where(r => r.Source.Tool != "nft"))
-            await RuleAsync(rule.Source.DeleteTool, XtablesRule.DeleteArguments(rule.Table, rule.Rule), steps, cancellationToken).ConfigureAwait(false);
+        // The firewall plugin's rules name only the IP, which host-local may hand to a new container the
+        // moment the DEL freed it: they are the plugin's own DEL's to remove (it needs no netns), and only checked here.
     }
 
     private async Task RuleAsync(string tool, IReadOnlyList<string> arguments, List<string> steps, CancellationToken cancellationToken)
