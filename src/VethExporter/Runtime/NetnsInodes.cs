@@ -10,6 +10,12 @@ public sealed record NetnsPathInode(string Path, ulong? Inode, string? Problem);
 public static class NetnsInodes
 {
     /// <summary>
+    /// What a pin's file is without the nsfs mount on it: unmounted, or mounted only in another mount namespace
+    /// (dockerd with a private one keeps its pins there).
+    /// </summary>
+    public const string PlainFile = "a plain file: no namespace is mounted on it in our mount namespace (unmounted, or mounted only in another)";
+
+    /// <summary>
     /// Opens each distinct netns path of <paramref name="inventory"/> (O_NOFOLLOW|O_NONBLOCK) and fstats it: an
     /// inode only when the open file is on nsfs. A symlink, a plain file (what an unmounted pin leaves), a
     /// directory, or a missing path has none. <c>/proc/PID/ns/net</c> paths are not followed: a pid may be another's.
@@ -36,7 +42,7 @@ public static class NetnsInodes
                 ? new NetnsPathInode(path, null, Errno.IsGone(errno) || errno == Errno.ENOTDIR ? "missing"
                     : errno == Errno.ELOOP ? "a symbolic link, not a namespace pin" : $"cannot be opened: {Errno.Describe(errno)}")
                 : identity.Device == nsfsDevice ? new NetnsPathInode(path, identity.Inode, null)
-                : new NetnsPathInode(path, null, identity.IsRegular ? "a plain file: the namespace was unmounted from it" : "not a namespace file");
+                : new NetnsPathInode(path, null, identity.IsRegular ? PlainFile : "not a namespace file");
         }
         return result;
     }

@@ -72,7 +72,7 @@ public sealed class RuntimeEndpointsAndJoinTests
         var inventory = new RuntimeInventory([Sandbox("own", "/proc/self/ns/net"), Sandbox("plain", dir.File("plain")), Sandbox("missing", dir.File("missing"))], []);
         var stats = NetnsInodes.Stat(inventory);
         Assert.Contains("not followed", stats["/proc/self/ns/net"].Problem, StringComparison.Ordinal);
-        Assert.Equal("a plain file: the namespace was unmounted from it", stats[dir.File("plain")].Problem);
+        Assert.Equal(NetnsInodes.PlainFile, stats[dir.File("plain")].Problem);
         Assert.Equal("missing", stats[dir.File("missing")].Problem);
         Assert.Empty(NetnsInodes.InodesOf(stats));
     }
