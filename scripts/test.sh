@@ -16,6 +16,7 @@ requirements=(
   promtool:prometheus prometheus:prometheus prometheus-alertmanager:prometheus-alertmanager amtool:prometheus-alertmanager
   prometheus-node-exporter:prometheus-node-exporter ping:iputils-ping kill:procps
   clang:clang /usr/include/zlib.h:zlib1g-dev
+  podman:podman runc:runc conmon:conmon containerd:containerd dockerd:docker.io /usr/bin/docker:docker.io /bin/busybox:busybox-static /usr/lib/cni/bridge:containernetworking-plugins
 )
 missing=()
 for requirement in "${requirements[@]}"; do

@@ -42,6 +42,22 @@ internal static unsafe class PosixFile
         return 0;
     }
 
+    /// <summary>stat(2), following links: whether <paramref name="path"/> is a unix socket (a runtime's socket path may be a symlink).</summary>
+    /// <returns>0, or the errno.</returns>
+    public static int StatIsSocket(string path, out bool isSocket)
+    {
+        Span<byte> native = stackalloc byte[PathMax];
+        isSocket = false;
+        if (!TryEncode(path, native)) return Errno.EINVAL;
+        stat st;
+        fixed (byte* p = native)
+        {
+            if (LibC.stat(p, &st) != 0) return Errno.Last;
+        }
+        isSocket = (uint)(st.st_mode & LibC.S_IFMT) == (uint)LibC.S_IFSOCK;
+        return 0;
+    }
+
     /// <summary>lstat(2): the path itself, never what a symlink points to.</summary>
     public static int Lstat(string path, out FileOwnership ownership)
     {

@@ -18,6 +18,7 @@ internal static partial class LayerRules
         ["HostInventory"] = 3,  // inventory: links, tasks, pins, fds
         ["Firewall"] = 3,       // inventory: rule listings
         ["Cni"] = 3,            // inventory: libcni cache, host-local leases, CNI chains
+        ["Runtime"] = 3,        // inventory: the runtimes' word (Docker Engine API, CRI)
         ["Classification"] = 4, // judgement (pure)
         ["Scanning"] = 5,       // service: one scan
         ["Tracking"] = 6,       // service: history and its store
