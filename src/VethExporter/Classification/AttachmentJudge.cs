@@ -38,13 +38,16 @@ public static class AttachmentJudge
         var judged = new List<AttachmentVerdict>();
         foreach (var entry in cni.Entries)
         {
+            var cachedIps = entry.Result.Ips.Select(ip => AddressOf(ip.Address)).OfType<System.Net.IPAddress>().ToHashSet();
+            // An id-only lease (older host-local) names no interface: it is this one's only if it holds one of its IPs.
             var leases = leasesBy[(entry.NetworkName, entry.ContainerId)]
-                .Where(l => l.IfName is null || l.IfName == entry.IfName).ToList();
+                .Where(l => l.IfName == entry.IfName || (l.IfName is null && cachedIps.Contains(l.Address))).ToList();
             var chains = chainsBy[(entry.NetworkName, entry.ContainerId)]
                 .Concat(chainsByName[CniNames.MasqueradeChain(entry.NetworkName, entry.ContainerId)])
                 .Concat(chainsByName[CniNames.PortmapDnatChain(entry.NetworkName, entry.ContainerId)])
                 .ToList();
-            var ipRules = entry.Result.Ips.SelectMany(ip => AddressOf(ip.Address) is { } a ? ipRulesBy[a] : []).ToList();
+            // The firewall plugin's rules name only an IP: they are this attachment's only while its lease still holds that IP.
+            var ipRules = leases.SelectMany(l => cachedIps.Contains(l.Address) ? ipRulesBy[l.Address] : []).ToList();
             usedLeases.UnionWith(leases);
             usedChains.UnionWith(chains);
 
@@ -115,8 +118,10 @@ public static class AttachmentJudge
 
         // The path reaches no namespace. Only a host interface the result named, now gone, proves the namespace
         // died (a veth dies with its netns); without one a process could still hold it unpinned.
+        // A bridge (or an ifb) still there with another MAC proves nothing: bridges change MAC as ports come and
+        // go. Gone means no link of that name at all, or a veth of that name that is another one (name reused).
         bool hostEndGone = entry.Result.HostInterfaces.Any(i => !string.IsNullOrEmpty(i.Mac)
-            && !(linksByName.TryGetValue(i.Name, out var link) && SameMac(link.Mac, i.Mac!)));
+            && (!linksByName.TryGetValue(i.Name, out var link) || (link.IsVeth && !SameMac(link.Mac, i.Mac!))));
         return hostEndGone
             ? (AttachmentStates.Leaked, AttachmentReasons.NetnsGone, null)
             : (AttachmentStates.Unknown, AttachmentReasons.NetnsGoneUnconfirmed, null);

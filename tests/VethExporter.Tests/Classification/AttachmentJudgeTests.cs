@@ -103,6 +103,34 @@ public sealed class AttachmentJudgeTests
     }
 
     [Fact]
+    public void A_bridge_whose_mac_changed_does_not_prove_a_namespace_gone()
+    {
+        // The result names cni0 with the MAC it had then; the bridge is still there with another. The veth is
+        // absent but so is the netns path: without a host end truly gone this could be a view problem, not a death.
+        var hosts = new InventoryBuilder().Bridge("cni0", mac: "02:00:00:00:00:99");
+        var cni = new CniBuilder().Attachment("podnet", Gone, "veth3", null, "/run/netns/x", "10.22.0.4").Path("/run/netns/x", null);
+
+        var gone = Only(Judge(hosts, cni).Attachments, Gone);
+
+        Assert.Equal((AttachmentStates.Unknown, AttachmentReasons.NetnsGoneUnconfirmed), (gone.State, gone.Reason));
+    }
+
+    [Fact]
+    public void Firewall_rules_of_an_ip_are_the_attachment_s_only_while_its_lease_holds_it()
+    {
+        // The lease of .4 is gone (a half-done DEL); the IP may be a new container's now, and so its rules.
+        var cni = new CniBuilder()
+            .Attachment("podnet", Gone, "veth3", "02:00:00:00:01:cc", "/run/netns/x", "10.22.0.4", chain: false).Path("/run/netns/x", null)
+            .IpRule("10.22.0.4");
+        var withoutLease = new CniBuilder()
+            .Attachment("podnet", Gone, "veth3", "02:00:00:00:01:cc", "/run/netns/x", "10.22.0.4", chain: false, lease: false).Path("/run/netns/x", null)
+            .IpRule("10.22.0.4");
+
+        Assert.Single(Only(Judge(new InventoryBuilder(), cni).Attachments, Gone).IpRules);
+        Assert.Empty(Only(Judge(new InventoryBuilder(), withoutLease).Attachments, Gone).IpRules);
+    }
+
+    [Fact]
     public void Leases_and_chains_no_cache_entry_explains_are_unknown_and_grouped_by_container()
     {
         var cni = new CniBuilder()
@@ -128,14 +156,20 @@ public sealed class AttachmentJudgeTests
         var cni = new CniBuilder()
             .Attachment("podnet", Gone, "veth3", "02:00:00:00:01:cc", "/run/netns/x", "10.22.0.4").Path("/run/netns/x", null)
             .Lease("podnet", "10.22.0.5", Gone, "net1")
-            .Lease("podnet", "10.22.0.6", Gone, null); // the older id-only form belongs to whichever interface asks
+            .Lease("podnet", "10.22.0.6", Gone, null) // the older id-only form: not one of this attachment's IPs
+            .Lease("podnet", "10.22.0.7", Gone, null);
+        var ownIdOnly = new CniBuilder()
+            .Attachment("podnet", Gone, "veth3", "02:00:00:00:01:cc", "/run/netns/x", "10.22.0.4", lease: false).Path("/run/netns/x", null)
+            .Lease("podnet", "10.22.0.4", Gone, null);
 
         var attachments = Judge(new InventoryBuilder(), cni).Attachments;
 
         var gone = Single(attachments, a => a.Cache is not null);
-        Assert.Equal(["10.22.0.4", "10.22.0.6"], gone.Leases.Select(l => l.Address.ToString()).Order());
+        Assert.Equal(["10.22.0.4"], gone.Leases.Select(l => l.Address.ToString()));
+        Assert.Equal(["10.22.0.4"], Only(Judge(new InventoryBuilder(), ownIdOnly).Attachments, Gone).Leases.Select(l => l.Address.ToString()));
         var stray = Single(attachments, a => a.Cache is null);
         Assert.Equal("net1", stray.Key.IfName);
+        Assert.Equal(3, stray.Leases.Count);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class CniBuilder
     /// interface), inside <paramref name="netns"/>, leasing <paramref name="ip"/>, with a masquerade chain.
     /// </summary>
     public CniBuilder Attachment(string network, string containerId, string? hostVeth, string? mac, string netns, string ip,
-        string[]? ifbs = null, (string, string)[]? args = null, bool chain = true)
+        string[]? ifbs = null, (string, string)[]? args = null, bool chain = true, bool lease = true)
     {
         var interfaces = new List<CniResultInterface>();
         if (hostVeth is not null)
@@ -41,7 +41,7 @@ public sealed class CniBuilder
         _entries.Add(new CniCacheEntry($"/var/lib/cni/results/{network}-{containerId}-eth0", containerId, "eth0", network, netns,
             Network(network), (args ?? []).Select(a => KeyValuePair.Create(a.Item1, a.Item2)).ToList(), null, "{}", result,
             new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero)));
-        Lease(network, ip, containerId, "eth0");
+        if (lease) Lease(network, ip, containerId, "eth0");
         if (chain) Chain(network, containerId, $"CNI-{containerId[..8]}");
         return this;
     }
