@@ -29,49 +29,42 @@ internal static unsafe class PosixFile
     /// <summary>stat(2), following links: on an nsfs link this yields the namespace's device and inode.</summary>
     public static int Stat(string path, out ulong device, out ulong inode)
     {
-        Span<byte> native = stackalloc byte[PathMax];
-        device = inode = 0;
-        if (!TryEncode(path, native)) return Errno.EINVAL;
-        stat st;
-        fixed (byte* p = native)
-        {
-            if (LibC.stat(p, &st) != 0) return Errno.Last;
-        }
-        device = st.st_dev;
-        inode = st.st_ino;
-        return 0;
+        int errno = StatPath(path, follow: true, out stat st);
+        device = errno == 0 ? st.st_dev : 0;
+        inode = errno == 0 ? st.st_ino : 0;
+        return errno;
     }
 
     /// <summary>stat(2), following links: whether <paramref name="path"/> is a unix socket (a runtime's socket path may be a symlink).</summary>
     /// <returns>0, or the errno.</returns>
     public static int StatIsSocket(string path, out bool isSocket)
     {
-        Span<byte> native = stackalloc byte[PathMax];
-        isSocket = false;
-        if (!TryEncode(path, native)) return Errno.EINVAL;
-        stat st;
-        fixed (byte* p = native)
-        {
-            if (LibC.stat(p, &st) != 0) return Errno.Last;
-        }
-        isSocket = (uint)(st.st_mode & LibC.S_IFMT) == (uint)LibC.S_IFSOCK;
-        return 0;
+        int errno = StatPath(path, follow: true, out stat st);
+        isSocket = errno == 0 && (uint)(st.st_mode & LibC.S_IFMT) == (uint)LibC.S_IFSOCK;
+        return errno;
     }
 
     /// <summary>lstat(2): the path itself, never what a symlink points to.</summary>
     public static int Lstat(string path, out FileOwnership ownership)
     {
-        Span<byte> native = stackalloc byte[PathMax];
-        ownership = default;
-        if (!TryEncode(path, native)) return Errno.EINVAL;
-        stat st;
-        fixed (byte* p = native)
-        {
-            if (LibC.lstat(p, &st) != 0) return Errno.Last;
-        }
+        int errno = StatPath(path, follow: false, out stat st);
         uint type = (uint)(st.st_mode & LibC.S_IFMT);
-        ownership = new FileOwnership(type == (uint)LibC.S_IFREG, type == (uint)LibC.S_IFDIR, type == (uint)LibC.S_IFLNK, st.st_uid, (uint)st.st_mode & 0xFFF);
-        return 0;
+        ownership = errno != 0 ? default
+            : new FileOwnership(type == (uint)LibC.S_IFREG, type == (uint)LibC.S_IFDIR, type == (uint)LibC.S_IFLNK, st.st_uid, (uint)st.st_mode & 0xFFF);
+        return errno;
+    }
+
+    /// <summary>stat(2) or lstat(2) of a path; 0 or the errno.</summary>
+    private static int StatPath(string path, bool follow, out stat st)
+    {
+        Span<byte> native = stackalloc byte[PathMax];
+        st = default;
+        if (!TryEncode(path, native)) return Errno.EINVAL;
+        fixed (byte* p = native)
+        fixed (stat* s = &st)
+        {
+            return (follow ? LibC.stat(p, s) : LibC.lstat(p, s)) == 0 ? 0 : Errno.Last;
+        }
     }
 
     /// <summary>AT_STATX_DONT_SYNC: answer from what the kernel has, never ask a network filesystem's server.</summary>
