@@ -68,6 +68,7 @@ public sealed partial class ScanCoordinator(
         var (published, error, persisted) = await ScanAndRecordAsync(cancellationToken).ConfigureAwait(false);
         if (observer is not null)
             await observer.ScanEndedAsync(new ScanOutcome(published?.Tracked, error, persisted, clock.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+        if (published is not null) store.MarkAnnounced();
         return published;
     }
 
