@@ -14,6 +14,7 @@ public sealed class PodmanRuntime : IDisposable
     private readonly FakeHost _host;
     private readonly string _tag;
     private readonly List<string> _containers = [];
+    private readonly List<string> _pins = [];
     private readonly Process _service;
 
     public PodmanRuntime(FakeHost host)
@@ -84,6 +85,9 @@ public sealed class PodmanRuntime : IDisposable
         string id = Podman("run", "-d", "--name", $"{name}-{_tag}", "--ulimit", "nproc=4096:4096", "--ulimit", "nofile=1024:1024",
             $"--cgroup-parent=/vxt-{_tag}", "--network", Network, "--rootfs", Path.Combine(Root, "rootfs"), "sleep", "100000");
         _containers.Add(id);
+        // A container whose conmon was killed is removed without podman's own netns cleanup: its pin is ours to remove.
+        string pin = Podman("inspect", "-f", "{{.NetworkSettings.SandboxKey}}", id);
+        if (pin.StartsWith("/run/netns/netns-", StringComparison.Ordinal)) _pins.Add(pin);
         return id;
     }
 
@@ -94,6 +98,11 @@ public sealed class PodmanRuntime : IDisposable
     public void Dispose()
     {
         foreach (string id in _containers) Tools.TryRun("env", [.. Env, "nsenter", $"--net={_host.NetnsPath}", .. PodmanArgs, "rm", "-f", "-t", "0", id]);
+        foreach (string pin in _pins)
+        {
+            Tools.TryRun("umount", pin);
+            TryDelete(() => File.Delete(pin));
+        }
         Tools.TryRun("env", [.. Env, "nsenter", $"--net={_host.NetnsPath}", .. PodmanArgs, "network", "rm", "-f", Network]);
         if (_service is { HasExited: false })
         {
