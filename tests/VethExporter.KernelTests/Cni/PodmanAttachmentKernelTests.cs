@@ -13,18 +13,7 @@ namespace VethExporter.KernelTests.Cni;
 /// </summary>
 public sealed class PodmanAttachmentKernelTests
 {
-    private static bool Dead(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return true;
-        }
-    }
+    private static bool Dead(int pid) => ProcInfo.State(pid) is null or 'Z';
 
     /// <summary>What a crash leaves: conmon first (so nobody reports the exit), then the container's process.</summary>
     private static async Task CrashAsync(PodmanRuntime podman, string id)

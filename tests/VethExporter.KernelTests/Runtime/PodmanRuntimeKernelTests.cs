@@ -16,18 +16,7 @@ public sealed class PodmanRuntimeKernelTests
     private static readonly RuntimeLimits Limits = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
 
     /// <summary>Gone, or a zombie nobody reaped yet (a zombie holds no namespace).</summary>
-    private static bool Dead(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return true;
-        }
-    }
+    private static bool Dead(int pid) => ProcInfo.State(pid) is null or 'Z';
 
     [SkippableFact]
     public async Task A_live_container_joins_its_netns_and_stays_running_in_the_api_after_conmon_and_its_process_die()
