@@ -1,6 +1,7 @@
 using VethExporter.Cni;
 using VethExporter.Firewall;
 using VethExporter.Netlink;
+using VethExporter.Runtime;
 
 namespace VethExporter.Classification;
 
@@ -34,6 +35,9 @@ public sealed record AttachmentVerdict(
     public bool IsLeaked => State == AttachmentStates.Leaked;
 
     public bool Deletable => IsLeaked && Blockers.Count == 0;
+
+    /// <summary>The runtime sandbox that claims it (by namespace or container id), if any (ARCHITECTURE §7).</summary>
+    public RuntimeSandbox? Runtime { get; init; }
 
     /// <summary>The namespace is alive and held by its pin only: the pin is part of the leak.</summary>
     public bool PinLeaked => IsLeaked && Reason == AttachmentReasons.PinnedNoProcess;

@@ -17,6 +17,7 @@ public static class AttachmentReasons
     // live: the holder of its namespace, as for veths.
     public const string Process = Reasons.Process;
     public const string Fd = Reasons.Fd;
+    public const string RuntimeSandbox = Reasons.RuntimeSandbox;
 
     // leaked
     public const string PinnedNoProcess = Reasons.PinnedNoProcess;

@@ -12,6 +12,9 @@ public sealed record BlockerContext(
     bool HostViewComplete,
     ClassificationPolicy Policy)
 {
+    /// <summary>What the runtimes claim; empty when none is asked.</summary>
+    public RuntimeClaims Runtime { get; init; } = RuntimeClaims.Empty;
+
     public static BlockerContext From(HostFacts inventory, IReadOnlySet<string> firewallReferences, ClassificationPolicy policy) => new(
         inventory.Links.ToDictionary(l => l.Index),
         Classifier.AddressedLinks(inventory.Addresses),

@@ -36,6 +36,7 @@ public static class BlockerRules
             _ => true,
         };
         if (!remediableReason) blockers.Add(Blockers.ReasonNotRemediable);
+        if (RuntimeJudge.BlockerFor(verdict, context.Runtime) is { } runtime) blockers.Add(runtime);
         return blockers;
     }
 }

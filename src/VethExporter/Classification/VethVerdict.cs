@@ -1,4 +1,5 @@
 using VethExporter.Netlink;
+using VethExporter.Runtime;
 
 namespace VethExporter.Classification;
 
@@ -16,4 +17,7 @@ public sealed record VethVerdict(
     public bool IsOrphan => State == VethStates.Orphan;
 
     public bool Deletable => IsOrphan && Blockers.Count == 0;
+
+    /// <summary>The runtime sandbox that claims the peer's namespace, if any (ARCHITECTURE §7).</summary>
+    public RuntimeSandbox? Runtime { get; init; }
 }

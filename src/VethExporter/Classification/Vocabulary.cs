@@ -22,6 +22,9 @@ public static class Reasons
     public const string PeerNetnsStuck = "peer_netns_stuck";
     public const string HalfCreated = "half_created";
 
+    /// <summary>in_use: a CRI runtime lists the peer's sandbox as ready, though no process lives in it (ARCHITECTURE §7).</summary>
+    public const string RuntimeSandbox = "runtime_sandbox";
+
     public static readonly IReadOnlyList<string> OrphanReasons = [PinnedNoProcess, NoVisibleHolder, PeerNetnsStuck, HalfCreated];
 }
 
@@ -41,4 +44,10 @@ public static class Blockers
 
     /// <summary>The exporter cannot see every task: no "no process" verdict can be acted on.</summary>
     public const string HostViewIncomplete = "host_view_incomplete";
+
+    /// <summary>A runtime still lists the sandbox: it is the runtime's to clean (runtime_cleanup), not ours to delete.</summary>
+    public const string RuntimeOwned = "runtime_owned";
+
+    /// <summary>A runtime socket was found or configured but did not answer fully: any orphan might be its.</summary>
+    public const string RuntimeUnreachable = "runtime_unreachable";
 }

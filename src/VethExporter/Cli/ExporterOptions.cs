@@ -7,6 +7,7 @@ using VethExporter.WebConfig;
 using VethExporter.Alertmanager;
 using VethExporter.Web;
 using VethExporter.Common;
+using VethExporter.Runtime;
 
 namespace VethExporter.Cli;
 
@@ -48,7 +49,10 @@ public sealed record ExporterOptions(
 
     public ClassificationPolicy Policy => new(PeerNetnsGrace, Protect, DetachBridged, AllowNoVisibleHolder, AllowPeerNetnsStuck);
 
-    public ScannerOptions ScannerOptions => new(Paths, Policy) { Cni = Cni };
+    public ScannerOptions ScannerOptions => new(Paths, Policy) { Cni = Cni, Runtime = Runtime };
+
+    /// <summary>--runtime.docker-socket, --runtime.cri-socket: the runtimes asked each scan (by default the probed sockets).</summary>
+    public RuntimeEndpoints Runtime { get; init; } = RuntimeEndpoints.Defaults;
 
     /// <summary>--path.cni-cache, --path.cni-networks: where CNI attachments are read from.</summary>
     public CniPaths Cni { get; init; } = new();
@@ -143,7 +147,20 @@ public sealed record ExporterOptions(
             ScanTimeout = scanTimeout,
             Cni = new CniPaths(CniDirectory("path.cni-cache"), CniDirectory("path.cni-networks"), procfs.TrimEnd('/') is { Length: > 0 } root ? root : "/"),
             CniBinDirs = Get("path.cni-bin")!.Split(':', StringSplitOptions.RemoveEmptyEntries),
+            Runtime = RuntimeSockets(),
         };
+
+        RuntimeEndpoints RuntimeSockets()
+        {
+            try
+            {
+                return RuntimeEndpoints.FromFlags(GetAll("runtime.docker-socket").ToList(), GetAll("runtime.cri-socket").ToList());
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        }
 
         // Absent directories are fine (a host without CNI); a relative one is a mistake, as is a file.
         string CniDirectory(string name)

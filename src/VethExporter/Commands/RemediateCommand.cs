@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using VethExporter.Cli;
 using VethExporter.Metrics;
 using VethExporter.Remediation;
+using VethExporter.Runtime;
 using VethExporter.Scanning;
 using VethExporter.Service;
 using VethExporter.Tracking;
@@ -42,7 +43,8 @@ internal static class RemediateCommand
         using var audit = OpenAudit(options.AuditFile, loggers);
         using var remediator = new Remediator(coordinator, scanner.Netlink, options.Paths, new RemediationPolicy(options.MaxDeletes, options.DetachBridged, options.ReleaseNetns),
             audit, new RemediationMetrics(registry), clock, loggers.CreateLogger<Remediator>(),
-            cni: new CniCleanup(scanner.Netns, scanner.Netlink, scanner.ListFirewallAsync, new CniCleanupOptions(options.CniBinDirs, CniCleanupOptions.Default.PluginTimeout)));
+            cni: new CniCleanup(scanner.Netns, scanner.Netlink, scanner.ListFirewallAsync, new CniCleanupOptions(options.CniBinDirs, CniCleanupOptions.Default.PluginTimeout)),
+            runtime: new RuntimeCleaner(RuntimeCleaner.DefaultLimits));
 
         await coordinator.ScanNowAsync(cancellationToken).ConfigureAwait(false);
         await Task.Delay(SecondLook, cancellationToken).ConfigureAwait(false);

@@ -9,6 +9,7 @@ using VethExporter.Alertmanager;
 using VethExporter.Cli;
 using VethExporter.Metrics;
 using VethExporter.Remediation;
+using VethExporter.Runtime;
 using VethExporter.Scanning;
 using VethExporter.Service;
 using VethExporter.Snapshot;
@@ -91,7 +92,8 @@ internal static partial class ServeCommand
             builder.Services.AddSingleton(sp => new Remediator(
                 sp.GetRequiredService<ScanCoordinator>(), scanner.Netlink, options.Paths, sp.GetRequiredService<RemediationPolicy>(),
                 sp.GetRequiredService<AuditLog>(), remediationMetrics, TimeProvider.System, sp.GetRequiredService<ILogger<Remediator>>(), budget,
-                new CniCleanup(scanner.Netns, scanner.Netlink, scanner.ListFirewallAsync, new CniCleanupOptions(options.CniBinDirs, CniCleanupOptions.Default.PluginTimeout))));
+                new CniCleanup(scanner.Netns, scanner.Netlink, scanner.ListFirewallAsync, new CniCleanupOptions(options.CniBinDirs, CniCleanupOptions.Default.PluginTimeout)),
+                new RuntimeCleaner(RuntimeCleaner.DefaultLimits)));
 
             if (options.TokenFile is not null)
             {

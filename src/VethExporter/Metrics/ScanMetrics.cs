@@ -25,6 +25,7 @@ public sealed class ScanMetrics(ExporterMetrics metrics, MetricsPage? page = nul
             self.LastScanSuccessTimestamp.Set(outcome.At.ToUnixTimeMilliseconds() / 1000.0);
             self.ScanDuration.Set(tracked.Scan.Duration.TotalSeconds);
             self.HostViewComplete.Set(tracked.Scan.HostViewComplete ? 1 : 0);
+            self.SetRuntimes(tracked.Scan.Runtime.Statuses);
         }
         else
         {

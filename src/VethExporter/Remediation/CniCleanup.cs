@@ -148,7 +148,7 @@ internal sealed class CniCleanup(NamespaceFile? netns, RouteNetlinkClient netlin
     }
 
     /// <summary>Everything the attachment named that still exists, checked from the kernel and the filesystem.</summary>
-    private async Task<List<string>> LeftoversAsync(AttachmentVerdict attachment, IReadOnlyList<NetnsPin> pins, CancellationToken cancellationToken)
+    internal async Task<List<string>> LeftoversAsync(AttachmentVerdict attachment, IReadOnlyList<NetnsPin> pins, CancellationToken cancellationToken)
     {
         var left = new List<string>();
         foreach (var link in attachment.IfbDevices.Concat(attachment.HostInterface is { } v ? [v] : []))

@@ -19,7 +19,8 @@ public sealed class RemediationMetrics
         AuthFailures = factory.CreateCounter("veth_remediation_auth_failures_total", "Remediation requests rejected for a missing or wrong bearer token.");
         AuthFailures.IncTo(0);
         // Failure series exist from the start so that increase() sees the first failure.
-        foreach (var action in new[] { RemediationActions.Delete, RemediationActions.DetachDelete, RemediationActions.ReleaseNetns })
+        foreach (var action in new[] { RemediationActions.Delete, RemediationActions.DetachDelete, RemediationActions.ReleaseNetns,
+            RemediationActions.CniDel, RemediationActions.RuntimeCleanup })
             _actions.WithLabels(action, RemediationResults.Failed).IncTo(0);
         _alerts = factory.CreateCounter("veth_remediation_alerts_total",
             "Firing alerts received by source (alertmanager: webhook, alertmanager_pull) and outcome (acted_on, ignored, repeated: already acted on, deferred: waiting for the hourly budget).",

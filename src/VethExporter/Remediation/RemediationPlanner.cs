@@ -13,11 +13,14 @@ public static class RemediationPlanner
     /// <param name="allowance">What is left of the budgets; by default the policy's per-request cap and no hourly cap.</param>
     /// <param name="alreadyDecided">Interfaces an earlier request of the same batch decided: left out of this plan.</param>
     /// <param name="attachments">The scan's CNI attachments: a veth that belongs to a cached one goes only by cni_del.</param>
+    /// <param name="runtimeCleanup">A runtime can be asked to clean what it owns: runtime_owned targets go by runtime_cleanup.</param>
     public static List<PlannedItem> Plan(IReadOnlyList<VethVerdict> verdicts, RemediationRequest request, RemediationPolicy policy,
-        DeletionAllowance? allowance = null, IReadOnlySet<string>? alreadyDecided = null, IReadOnlyList<AttachmentVerdict>? attachments = null)
+        DeletionAllowance? allowance = null, IReadOnlySet<string>? alreadyDecided = null, IReadOnlyList<AttachmentVerdict>? attachments = null,
+        bool runtimeCleanup = false)
     {
         allowance ??= new DeletionAllowance(policy.MaxDeletes, int.MaxValue);
         var cached = (attachments ?? []).Where(a => a.Cache is not null).ToList();
+        bool ByRuntime(AttachmentVerdict a) => runtimeCleanup && a.Runtime is not null && a.Blockers.Contains(Blockers.RuntimeOwned);
         var attachmentOf = new Dictionary<int, AttachmentVerdict>();
         foreach (var a in cached.Where(a => a.HostInterface is not null)) attachmentOf.TryAdd(a.HostInterface!.Index, a);
         // A name shared by several links (names that do not decode all read as U+FFFD) addresses none of them.
@@ -42,7 +45,7 @@ public static class RemediationPlanner
             {
                 string key = PlannedItem.KeyOf(a);
                 if (alreadyDecided is not null && alreadyDecided.Contains(key)) continue;
-                items.Add(PlanCniDel(key, null, a, allowance, ref deletions));
+                items.Add(ByRuntime(a) ? PlanRuntimeCleanup(key, null, a, allowance, ref deletions) : PlanCniDel(key, null, a, allowance, ref deletions));
             }
         }
         foreach (var (name, verdict) in scope)
@@ -62,6 +65,12 @@ public static class RemediationPlanner
             if (!verdict.IsOrphan)
             {
                 items.Add(new PlannedItem(name, verdict, RemediationResults.Refused, RemediationActions.None, [RefusalReasons.NotOrphan]));
+                continue;
+            }
+            // A sandbox its runtime still owns is the runtime's to clean: it runs its own DEL and forgets the sandbox.
+            if (runtimeCleanup && verdict.Runtime is not null && verdict.Blockers.Contains(Blockers.RuntimeOwned))
+            {
+                items.Add(PlanRuntimeCleanup(name, verdict, attachmentOf.GetValueOrDefault(verdict.Link.Index), allowance, ref deletions));
                 continue;
             }
             // A veth a CNI ADD made goes with its attachment, by the DEL that undoes all of it: deleting it
@@ -116,6 +125,26 @@ public static class RemediationPlanner
             }
         }
         return items;
+    }
+
+    /// <summary>
+    /// The runtime's own plumbing (the bridge port, qdiscs and addresses its network setup made) and its ownership
+    /// do not block runtime_cleanup; identity, age, protection, host view, XDP, firewall references and budgets do.
+    /// </summary>
+    private static readonly HashSet<string> RuntimePlumbing =
+        [Blockers.RuntimeOwned, Blockers.BridgePort, Blockers.BridgeMacSource, Blockers.Tc, Blockers.Addresses];
+
+    private static PlannedItem PlanRuntimeCleanup(string key, VethVerdict? verdict, AttachmentVerdict? attachment, DeletionAllowance allowance, ref int deletions)
+    {
+        var blockers = (verdict?.Blockers ?? []).Concat(attachment?.Blockers ?? []).Where(b => !RuntimePlumbing.Contains(b)).Distinct().ToList();
+        // An attachment in doubt next to the runtime's claim: something does not add up.
+        if (attachment is { IsLeaked: false }) blockers.Add(RefusalReasons.AttachmentUnknown);
+        if (blockers.Count > 0)
+            return new PlannedItem(key, verdict, RemediationResults.Refused, RemediationActions.None, blockers, Attachment: attachment);
+        if (allowance.Exhausted(deletions) is { } budget)
+            return new PlannedItem(key, verdict, RemediationResults.Refused, RemediationActions.None, [budget], Attachment: attachment);
+        deletions++;
+        return new PlannedItem(key, verdict, null, RemediationActions.RuntimeCleanup, [], Attachment: attachment);
     }
 
     private static PlannedItem PlanCniDel(string key, VethVerdict? verdict, AttachmentVerdict attachment, DeletionAllowance allowance, ref int deletions)

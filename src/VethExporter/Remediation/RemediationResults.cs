@@ -18,6 +18,8 @@ public static class RemediationActions
     public const string ReleaseNetns = "release_netns";
     /// <summary>The libcni DEL replayed from the cache, then what the plugins leave, then a check that all of it is gone (ARCHITECTURE §6).</summary>
     public const string CniDel = "cni_del";
+    /// <summary>The owning runtime stops and removes the sandbox (its own teardown), then everything is checked gone (ARCHITECTURE §7).</summary>
+    public const string RuntimeCleanup = "runtime_cleanup";
     public const string None = "none";
 }
 

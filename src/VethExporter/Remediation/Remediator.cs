@@ -4,6 +4,7 @@ using VethExporter.HostInventory;
 using VethExporter.Interop;
 using VethExporter.Metrics;
 using VethExporter.Netlink;
+using VethExporter.Runtime;
 using VethExporter.Service;
 
 namespace VethExporter.Remediation;
@@ -25,7 +26,8 @@ internal sealed partial class Remediator(
     TimeProvider clock,
     ILogger<Remediator> logger,
     HourlyDeletionBudget? hourly = null,
-    CniCleanup? cni = null) : IDisposable
+    CniCleanup? cni = null,
+    RuntimeCleaner? runtime = null) : IDisposable
 {
     private static readonly TimeSpan TeardownWait = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _serial = new(1, 1);
@@ -85,12 +87,14 @@ internal sealed partial class Remediator(
                 .ToList();
         }
         var results = new List<InterfaceResult>();
-        var plan = RemediationPlanner.Plan(fresh.Scan.Verdicts, request, policy, allowance, decided, cni is null ? null : fresh.Scan.Attachments);
+        var plan = RemediationPlanner.Plan(fresh.Scan.Verdicts, request, policy, allowance, decided, cni is null ? null : fresh.Scan.Attachments,
+            runtimeCleanup: runtime is not null);
         List<PlannedItem> Followers(PlannedItem item, int at) => plan.Skip(at + 1).TakeWhile(p => p.GoesWith == item.Interface).ToList();
         foreach (var item in plan)
         {
             var result = !item.Go ? Decided(item)
                 : item.Action == RemediationActions.CniDel ? await CniDelAsync(item, fresh, context, cancellationToken).ConfigureAwait(false)
+                : item.Action == RemediationActions.RuntimeCleanup ? await RuntimeCleanupAsync(item, context).ConfigureAwait(false)
                 : request.DryRun ? Outcome(item, RemediationResults.WouldDelete, null)
                 : item.GoesWith is not null ? await FollowAsync(item, context).ConfigureAwait(false)
                 : await ExecuteAsync(item, context, Followers(item, results.Count), cancellationToken).ConfigureAwait(false);
@@ -215,6 +219,124 @@ internal sealed partial class Remediator(
         }
         return result with { Removes = [.. removes, .. outcome.Steps.Select(step => "done: " + step)] };
     }
+
+    /// <summary>
+    /// runtime_cleanup (ARCHITECTURE §7): the host veth re-read, the intent written, the namespace's holders looked
+    /// at again; then the owning runtime stops and removes the sandbox, which runs its own teardown. What it leaves
+    /// (a runtime that forgot its CNI state, a veth it never knew) goes by cni_del, then by detach-and-delete, each
+    /// only as the scan allowed it; then everything is checked gone from the kernel and the filesystem.
+    /// </summary>
+    private async Task<InterfaceResult> RuntimeCleanupAsync(PlannedItem item, RequestContext context)
+    {
+        var verdict = item.Verdict;
+        var attachment = item.Attachment;
+        var sandbox = verdict?.Runtime ?? attachment!.Runtime!;
+        ulong? inode = verdict?.Peer.NetnsInode ?? attachment?.NetnsInode;
+        var pins = inode is ulong pinned ? context.Inventory!.Namespaces.FirstOrDefault(n => n.Inode == pinned)?.Pins ?? [] : [];
+        var removes = new List<string>
+        {
+            $"ask {sandbox.Runtime} ({sandbox.Socket}) to stop and remove {sandbox.SandboxId}{(sandbox.ContainerName is { } n ? $" ({n})" : "")}",
+        };
+        if (verdict is not null) removes.Add($"veth {verdict.Link.Name}");
+        if (attachment is not null) removes.AddRange(Removes(attachment, [], []).Where(r => verdict is null || r != $"veth {verdict.Link.Name}"));
+        removes.AddRange(pins.Select(p => $"pin {p.MountPoint}").Distinct(StringComparer.Ordinal));
+        if (context.DryRun) return Outcome(item, RemediationResults.WouldDelete, null) with { Removes = removes };
+
+        if (verdict is not null)
+        {
+            var now = netlink.GetLink(verdict.Link.Index, out int errno);
+            if (now is null && !Errno.IsGone(errno))
+                return Outcome(item, RemediationResults.Failed, $"re-reading the link failed: {Errno.Describe(errno)}");
+            if (now is not null && !SameIdentity(verdict.Link, now))
+                return Outcome(item with { Blockers = [RefusalReasons.IdentityChanged] }, RemediationResults.Refused,
+                    $"ifindex {verdict.Link.Index} is now {now.Name} {now.Mac}") with { Removes = removes };
+        }
+        if (!audit.Write(IntentFor(context, item, item), sync: true))
+            return Outcome(item with { Blockers = [RefusalReasons.AuditUnwritable] }, RemediationResults.Failed, "the audit file cannot be written; nothing was touched");
+        if (verdict?.Peer is { NetnsId: int peerNsid, NetnsInode: ulong peerInode }
+            && HolderRecheck.FindHolder(paths, netlink, peerInode, peerNsid) is { } holder)
+            return Outcome(item with { Blockers = [RefusalReasons.HoldersChanged] }, RemediationResults.Refused, $"its namespace is held now: {holder}");
+
+        context.Acted.Add(item.Interface);
+        var asked = await runtime!.StopAndRemoveAsync(sandbox, CancellationToken.None).ConfigureAwait(false);
+        var steps = asked.Steps.ToList();
+        if (!asked.Done) return Outcome(item, RemediationResults.Failed, asked.Error) with { Removes = [.. removes, .. steps.Select(s => "done: " + s)] };
+
+        var left = await LeftAfterRuntimeAsync(item, pins, settle: true).ConfigureAwait(false);
+        if (left.Count > 0)
+        {
+            steps.Add($"{sandbox.Runtime} left {string.Join(", ", left)}");
+            await FinishAfterRuntimeAsync(item, pins, steps).ConfigureAwait(false);
+            left = await LeftAfterRuntimeAsync(item, pins, settle: false).ConfigureAwait(false);
+        }
+        var result = left.Count == 0
+            ? Outcome(item, RemediationResults.Deleted, null)
+            : Outcome(item, RemediationResults.Failed, "still present after runtime_cleanup: " + string.Join(", ", left));
+        if (left.Count == 0)
+        {
+            if (verdict is not null) coordinator.MarkRemediated(verdict);
+            LogDeleted(logger, item.Interface, verdict?.Link.Index ?? 0, item.Action, context.RequestId);
+        }
+        return result with { Removes = [.. removes, .. steps.Select(s => "done: " + s)] };
+    }
+
+    /// <summary>
+    /// After the runtime: its CNI state, if it left any, by cni_del (the pin only when it still reaches the namespace
+    /// and nothing else lives there); a veth no DEL explains by detach-and-delete, only if nothing but the runtime's
+    /// ownership blocked it.
+    /// </summary>
+    private async Task FinishAfterRuntimeAsync(PlannedItem item, IReadOnlyList<NetnsPin> pins, List<string> steps)
+    {
+        var attachment = item.Attachment;
+        if (cni is not null && attachment is { Cache: { } entry } && File.Exists(entry.Path))
+        {
+            string netnsArgument = attachment.Netns is { } path && attachment.NetnsInode is ulong inode && PinReaches(path, inode) ? path : "";
+            var ownPins = pins.Where(p => p.InOwnMountNs && attachment.NetnsInode is ulong i && PinReaches(p.MountPoint, i)).ToList();
+            if (ownPins.Count > 0 && OtherLinksIn(ownPins[0], attachment.NetnsInode!.Value, item.Verdict is null ? [] : [item]) is not null) ownPins = [];
+            var outcome = await cni.RunAsync(attachment, netnsArgument, ownPins, CancellationToken.None).ConfigureAwait(false);
+            steps.AddRange(outcome.Steps.Select(s => "cni_del: " + s));
+            return;
+        }
+        if (item.Verdict is { } verdict && netlink.GetLink(verdict.Link.Index, out _) is { } now && SameIdentity(verdict.Link, now))
+        {
+            if (verdict.Blockers.Any(b => b != Blockers.RuntimeOwned))
+            {
+                steps.Add($"{verdict.Link.Name} not deleted: {string.Join(",", verdict.Blockers.Where(b => b != Blockers.RuntimeOwned))}");
+                return;
+            }
+            int rc = now.MasterIndex is not null ? netlink.DetachFromMaster(now.Index) : 0;
+            if (rc == 0) rc = netlink.DeleteLink(now.Index);
+            steps.Add(rc == 0 ? $"{DeleteAction(now)}: deleted {now.Name}" : $"{DeleteAction(now)} {now.Name}: {Errno.Describe(rc)}");
+        }
+    }
+
+    private static string DeleteAction(LinkRecord link) => link.MasterIndex is not null ? RemediationActions.DetachDelete : RemediationActions.Delete;
+
+    /// <summary>What of the target is still there: its veth, its attachment's objects, the pins of its namespace in any mount namespace.</summary>
+    /// <param name="settle">Give the runtime's teardown (which may finish after its answer) a few seconds.</param>
+    private async Task<List<string>> LeftAfterRuntimeAsync(PlannedItem item, IReadOnlyList<NetnsPin> pins, bool settle)
+    {
+        var deadline = clock.GetUtcNow() + (settle ? TeardownWait : TimeSpan.Zero);
+        while (true)
+        {
+            var left = new List<string>();
+            if (item.Attachment is { } attachment && cni is not null)
+                left.AddRange(await cni.LeftoversAsync(attachment, [], CancellationToken.None).ConfigureAwait(false));
+            if (item.Verdict is { } verdict && !left.Contains(verdict.Link.Name)
+                && netlink.GetLink(verdict.Link.Index, out _) is { } now && now.Name == verdict.Link.Name && now.Mac == verdict.Link.Mac)
+                left.Add(verdict.Link.Name);
+            ulong? inode = item.Verdict?.Peer.NetnsInode ?? item.Attachment?.NetnsInode;
+            if (inode is ulong i) left.AddRange(pins.Where(p => PinReaches(p.OpenPath, i)).Select(p => $"pin {p.MountPoint}").Distinct(StringComparer.Ordinal));
+            if (left.Count == 0 || clock.GetUtcNow() >= deadline) return left;
+            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether a pin's path (from our mount namespace, or through /proc/PID/root into another) still opens namespace <paramref name="inode"/>.</summary>
+    private static bool PinReaches(string path, ulong inode) =>
+        PosixFile.Stat(KernelPaths.OwnNetns, out ulong nsfsDevice, out _) == 0
+        && OpenedFile.TryIdentify(path, follow: false, out var identity) == 0
+        && identity.Device == nsfsDevice && identity.Inode == inode;
 
     /// <summary>What cni_del removes: plugins run, then the kernel and file objects the attachment names.</summary>
     private static List<string> Removes(AttachmentVerdict a, IReadOnlyList<NetnsPin> pins, IEnumerable<string> plugins) =>

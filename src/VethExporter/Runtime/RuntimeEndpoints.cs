@@ -51,17 +51,20 @@ public sealed record RuntimeEndpoints(IReadOnlyList<RuntimeEndpoint> Endpoints)
 
     /// <summary>
     /// From the flags' values. With none given, the defaults; with any given, exactly those (both kinds: naming
-    /// only a CRI socket means no Docker socket is probed either).
+    /// only a CRI socket means no Docker socket is probed either). <c>none</c> names no socket: given alone, no runtime is asked.
     /// </summary>
     /// <exception cref="FormatException">A value that is neither an absolute path nor <c>unix:///path</c>.</exception>
     public static RuntimeEndpoints FromFlags(IReadOnlyCollection<string> dockerSockets, IReadOnlyCollection<string> criSockets)
     {
         if (dockerSockets.Count == 0 && criSockets.Count == 0) return Defaults;
         var endpoints = new List<RuntimeEndpoint>();
-        foreach (string value in dockerSockets) Add(endpoints, new RuntimeEndpoint(RuntimeApi.DockerEngine, ParseSocket(value), Configured: true));
-        foreach (string value in criSockets) Add(endpoints, new RuntimeEndpoint(RuntimeApi.Cri, ParseSocket(value), Configured: true));
+        foreach (string value in dockerSockets.Where(v => v != None)) Add(endpoints, new RuntimeEndpoint(RuntimeApi.DockerEngine, ParseSocket(value), Configured: true));
+        foreach (string value in criSockets.Where(v => v != None)) Add(endpoints, new RuntimeEndpoint(RuntimeApi.Cri, ParseSocket(value), Configured: true));
         return new RuntimeEndpoints(endpoints);
     }
+
+    /// <summary>The flag value that names no socket (and so turns the probing of defaults off).</summary>
+    public const string None = "none";
 
     private static void Add(List<RuntimeEndpoint> endpoints, RuntimeEndpoint endpoint)
     {

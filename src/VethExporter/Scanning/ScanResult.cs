@@ -1,6 +1,7 @@
 using VethExporter.Classification;
 using VethExporter.Cni;
 using VethExporter.HostInventory;
+using VethExporter.Runtime;
 
 namespace VethExporter.Scanning;
 
@@ -19,4 +20,7 @@ public sealed record ScanResult(
 
     /// <summary>Every CNI attachment, judged; leaked ones carry blockers (history ones once tracked).</summary>
     public IReadOnlyList<AttachmentVerdict> Attachments { get; init; } = [];
+
+    /// <summary>What the runtimes said (empty when none is asked): their sandboxes and each socket's status.</summary>
+    public RuntimeInventory Runtime { get; init; } = RuntimeInventory.Empty;
 }

@@ -4,6 +4,7 @@ using VethExporter.Firewall;
 using VethExporter.HostInventory;
 using VethExporter.Interop;
 using VethExporter.Netlink;
+using VethExporter.Runtime;
 
 namespace VethExporter.Scanning;
 
@@ -87,9 +88,17 @@ public sealed class Scanner : IDisposable
     {
         var started = _clock.GetUtcNow();
         long clock = _clock.GetTimestamp();
+        // The runtimes answer over their sockets while the kernel is read; each has its own budget.
+        var asked = _options.Runtime is { } endpoints
+            ? Task.Run(() => RuntimeCollector.CollectAsync(endpoints, _options.RuntimeLimits, cancellationToken), cancellationToken)
+            : Task.FromResult(RuntimeInventory.Empty);
         var inventory = _collector.Collect();
-        var verdicts = Classifier.Classify(inventory, _options.Policy, peerDyingFor);
+        var runtime = await asked.ConfigureAwait(false);
+        var claims = RuntimeClaims.Build(runtime, NetnsInodes.InodesOf(NetnsInodes.Stat(runtime)), inventory);
+        var verdicts = RuntimeJudge.Apply(Classifier.Classify(inventory, _options.Policy, peerDyingFor), claims);
         var limitations = inventory.Limitations.ToList();
+        limitations.AddRange(claims.Unreachable.Select(s =>
+            $"runtime {s.Name} at {s.Socket} did not answer fully, every orphan no runtime claims is blocked (runtime_unreachable): {s.Error}"));
 
         var cni = _options.Cni is { } cniPaths
             ? CniReader.Read(cniPaths, _netlink, inventory.Links.Where(l => l.IsVeth).Select(l => l.Index).ToList())
@@ -108,10 +117,16 @@ public sealed class Scanner : IDisposable
 
         var references = new HashSet<string>(rules.References, StringComparer.Ordinal);
         if (!rules.Complete) references.UnionWith(orphanNames);
-        var context = BlockerContext.From(inventory, references, _options.Policy);
+        var context = BlockerContext.From(inventory, references, _options.Policy) with { Runtime = claims };
         var judged = verdicts.Select(v => v.IsOrphan ? v with { Blockers = BlockerRules.Evaluate(v, context) } : v).ToList();
-        var attachments = AttachmentJudge.Judge(cni, rules.Cni, rules.Complete || !_options.CheckFirewall && !cniToJudge, inventory, judged);
-        return new ScanResult(started, _clock.GetElapsedTime(clock), inventory, judged, limitations) { Cni = cni, Attachments = attachments };
+        var attachments = RuntimeJudge.Apply(
+            AttachmentJudge.Judge(cni, rules.Cni, rules.Complete || !_options.CheckFirewall && !cniToJudge, inventory, judged), claims);
+        return new ScanResult(started, _clock.GetElapsedTime(clock), inventory, judged, limitations)
+        {
+            Cni = cni,
+            Attachments = attachments,
+            Runtime = runtime,
+        };
     }
 
     /// <summary>The scanned namespace as opened (null: our own): remediation runs CNI plugins and rule tools in it.</summary>

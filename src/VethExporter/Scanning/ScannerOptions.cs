@@ -2,6 +2,7 @@ using VethExporter.Classification;
 using VethExporter.Cni;
 using VethExporter.Firewall;
 using VethExporter.HostInventory;
+using VethExporter.Runtime;
 
 namespace VethExporter.Scanning;
 
@@ -12,4 +13,10 @@ public sealed record ScannerOptions(KernelPaths Paths, ClassificationPolicy Poli
 {
     /// <summary>Where CNI attachments are read from; null reads none (tests of the veth verdicts alone).</summary>
     public CniPaths? Cni { get; init; }
+
+    /// <summary>The runtime sockets to ask each scan; null asks none (tests of the kernel verdicts alone).</summary>
+    public RuntimeEndpoints? Runtime { get; init; }
+
+    /// <summary>Each runtime's time and size limits within one scan.</summary>
+    public RuntimeLimits RuntimeLimits { get; init; } = RuntimeLimits.Default;
 }

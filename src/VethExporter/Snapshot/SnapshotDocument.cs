@@ -8,7 +8,11 @@ public sealed record SnapshotDocument(
     IReadOnlyList<string> Limitations,
     IReadOnlyList<InterfaceDocument> Interfaces,
     IReadOnlyList<NamespaceDocument> Namespaces,
-    IReadOnlyList<AttachmentDocument> Attachments);
+    IReadOnlyList<AttachmentDocument> Attachments,
+    IReadOnlyList<RuntimeStatusDocument> Runtimes);
+
+/// <summary>How one runtime socket answered the scan (ARCHITECTURE §7): <c>up</c> as veth_exporter_runtime_up says it.</summary>
+public sealed record RuntimeStatusDocument(string Name, string Socket, bool Up, string? Version, string? Error);
 
 public sealed record InterfaceDocument(
     string Name,
@@ -23,14 +27,15 @@ public sealed record InterfaceDocument(
     double? AgeSeconds,
     bool Deletable,
     IReadOnlyList<string> Blockers,
-    AttachmentKeyDocument? Attachment);
+    AttachmentKeyDocument? Attachment,
+    RuntimeDocument? Runtime);
 
 /// <summary>Which CNI attachment a veth belongs to (ARCHITECTURE §6).</summary>
 public sealed record AttachmentKeyDocument(string Network, string ContainerId, string IfName);
 
 /// <summary>
 /// One CNI attachment (ARCHITECTURE §6): what a CNI ADD left behind, joined to the kernel facts.
-/// <paramref name="Runtime"/> stays null until a runtime's word is asked (§7).
+/// <paramref name="Runtime"/>: the runtime sandbox that claims it (§7), or null.
 /// </summary>
 public sealed record AttachmentDocument(
     string Network,
@@ -55,8 +60,15 @@ public sealed record AttachmentDocument(
 
 public sealed record PodDocument(string Namespace, string Name);
 
-/// <summary>The runtime that owns the sandbox (ARCHITECTURE §7).</summary>
-public sealed record RuntimeDocument(string Name, string SandboxId, string? ContainerName, string State);
+/// <summary>
+/// The runtime that owns the sandbox (ARCHITECTURE §7): for Docker and podman the container (its full id and name), for
+/// CRI runtimes the pod sandbox (its id, and the pod's namespace and name from the sandbox metadata).
+/// </summary>
+public sealed record RuntimeDocument(string Name, string SandboxId, string? ContainerName, string State, string? PodNamespace, string? PodName)
+{
+    public static RuntimeDocument? Of(Runtime.RuntimeSandbox? sandbox) => sandbox is null ? null
+        : new(sandbox.Runtime, sandbox.SandboxId, sandbox.ContainerName, sandbox.State, sandbox.PodNamespace, sandbox.PodName);
+}
 
 public sealed record PeerDocument(int? Ifindex, int? NetnsId, ulong? NetnsInode, HoldersDocument Holders);
 

@@ -45,7 +45,11 @@ public static class SnapshotMapper
             .Select(a => ToDocument(a, attachmentHistory?.Invoke(a)))
             .ToList();
 
-        return new SnapshotDocument(scan.ScannedAt, scan.Duration.TotalSeconds, scan.HostViewComplete, scan.Limitations, interfaces, namespaces, attachments);
+        var runtimes = scan.Runtime.Statuses
+            .Select(r => new RuntimeStatusDocument(r.Name, r.Socket, r.Complete, r.Version, r.Error))
+            .ToList();
+        return new SnapshotDocument(scan.ScannedAt, scan.Duration.TotalSeconds, scan.HostViewComplete, scan.Limitations, interfaces, namespaces,
+            attachments, runtimes);
     }
 
     private static AttachmentDocument ToDocument(AttachmentVerdict a, InterfaceHistory? history) => new(
@@ -58,8 +62,9 @@ public static class SnapshotMapper
         a.NetnsInode,
         a.HostInterface?.Name,
         a.Ips,
-        a.Cache?.Pod is { } pod ? new PodDocument(pod.Namespace, pod.Name) : null,
-        null,
+        a.Cache?.Pod is { } pod ? new PodDocument(pod.Namespace, pod.Name)
+            : a.Runtime is { PodNamespace: { } ns, PodName: { } name } ? new PodDocument(ns, name) : null,
+        RuntimeDocument.Of(a.Runtime),
         a.Leases.Select(l => l.Path).ToList(),
         a.Chains.Select(c => c.Chain).Distinct(StringComparer.Ordinal).ToList(),
         a.IfbDevices.Select(l => l.Name).ToList(),
@@ -83,7 +88,8 @@ public static class SnapshotMapper
         history is { } h ? Math.Round(h.Age.TotalSeconds, 3) : null,
         v.Deletable,
         v.Blockers,
-        attachment);
+        attachment,
+        RuntimeDocument.Of(v.Runtime));
 
     /// <summary>The lowercase names `ip link` uses for IF_OPER_*.</summary>
     public static string OperStateName(OperState state) => state switch

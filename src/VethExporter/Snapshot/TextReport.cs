@@ -18,6 +18,11 @@ public static class TextReport
             $"{snapshot.Namespaces.Count(n => n.PinnedWithoutProcess)} namespaces pinned without a process\n");
         if (!snapshot.HostViewComplete) text.Append("WARNING: host view incomplete; no orphan verdict can be acted on\n");
         foreach (var limitation in snapshot.Limitations) text.Append("  - ").Append(limitation).Append('\n');
+        foreach (var runtime in snapshot.Runtimes)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"runtime {runtime.Name} at {runtime.Socket}: {(runtime.Up ? "up" : "DOWN")}");
+            text.Append(runtime.Version is null ? "" : " " + runtime.Version).Append(runtime.Error is null ? "" : " (" + runtime.Error + ")").Append('\n');
+        }
         if (snapshot.Interfaces.Count > 0) AppendInterfaces(text, snapshot);
         if (snapshot.Attachments.Count > 0) AppendAttachments(text, snapshot);
         return text.ToString();
@@ -35,6 +40,7 @@ public static class TextReport
                 a.Network,
                 a.ContainerId.Length > 12 ? a.ContainerId[..12] : a.ContainerId,
                 a.Pod is { } pod ? $"{pod.Namespace}/{pod.Name}" : "-",
+                Runtime(a.Runtime),
                 a.HostInterface ?? "-",
                 string.Join(',', a.Ips.Select(ip => ip.Split('/')[0])) is { Length: > 0 } ips ? ips : "-",
                 a.State,
@@ -43,7 +49,7 @@ public static class TextReport
                 a.State != Classification.AttachmentStates.Leaked ? "" : a.Deletable ? "yes" : string.Join(',', a.Blockers),
             })
             .ToList();
-        string[] header = ["NETWORK", "CONTAINER", "POD", "HOST VETH", "IPS", "STATE", "REASON", "LEFT BEHIND", "CNI_DEL / BLOCKERS"];
+        string[] header = ["NETWORK", "CONTAINER", "POD", "RUNTIME", "HOST VETH", "IPS", "STATE", "REASON", "LEFT BEHIND", "CNI_DEL / BLOCKERS"];
         var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
         AppendRow(text, header, widths);
         foreach (var row in rows) AppendRow(text, row, widths);
@@ -63,14 +69,19 @@ public static class TextReport
                 i.State,
                 i.Reason,
                 Holders(i.Peer),
+                Runtime(i.Runtime),
                 i.State != Classification.VethStates.Orphan ? "" : i.Deletable ? "yes" : string.Join(',', i.Blockers),
             })
             .ToList();
-        string[] header = ["INTERFACE", "IFINDEX", "BRIDGE", "OPER", "STATE", "REASON", "PEER NETNS HOLDERS", "DELETABLE / BLOCKERS"];
+        string[] header = ["INTERFACE", "IFINDEX", "BRIDGE", "OPER", "STATE", "REASON", "PEER NETNS HOLDERS", "RUNTIME", "DELETABLE / BLOCKERS"];
         var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
         AppendRow(text, header, widths);
         foreach (var row in rows) AppendRow(text, row, widths);
     }
+
+    /// <summary>The runtime's word in one cell: <c>podman web-1 running</c>.</summary>
+    private static string Runtime(RuntimeDocument? runtime) =>
+        runtime is null ? "-" : $"{runtime.Name} {runtime.ContainerName ?? runtime.SandboxId[..Math.Min(12, runtime.SandboxId.Length)]} {runtime.State}";
 
     private static string Holders(PeerDocument peer)
     {

@@ -1,0 +1,64 @@
+using VethExporter.HostInventory;
+using VethExporter.Runtime;
+
+namespace VethExporter.Classification;
+
+/// <summary>
+/// Which sandboxes the runtimes claim, keyed the way the kernel facts are: by netns inode (for veths and
+/// attachments) and by sandbox id (a CNI attachment's container id is the CRI sandbox id, or podman's container id).
+/// <see cref="Unreachable"/>: the runtimes whose list is incomplete this scan, so the absence of a claim proves nothing.
+/// </summary>
+public sealed record RuntimeClaims(
+    IReadOnlyDictionary<ulong, IReadOnlyList<RuntimeSandbox>> ByInode,
+    IReadOnlyDictionary<string, RuntimeSandbox> ById,
+    IReadOnlyList<RuntimeStatus> Unreachable)
+{
+    public static RuntimeClaims Empty { get; } = new(new Dictionary<ulong, IReadOnlyList<RuntimeSandbox>>(), new Dictionary<string, RuntimeSandbox>(), []);
+
+    /// <summary>
+    /// Joins the runtimes' sandboxes to namespaces. A sandbox's netns path joins by the inode found at it in our own
+    /// mount namespace (<paramref name="ownMountNsInodes"/>); a path that is no namespace here (dockerd keeps its pins
+    /// in a mount namespace of its own) joins by the pins the inventory found at that path in every mount namespace.
+    /// A path two mount namespaces pin to different namespaces joins both: a claim only ever makes a verdict safer.
+    /// </summary>
+    public static RuntimeClaims Build(RuntimeInventory runtimes, IReadOnlyDictionary<string, ulong> ownMountNsInodes, HostFacts inventory)
+    {
+        ArgumentNullException.ThrowIfNull(runtimes);
+        ArgumentNullException.ThrowIfNull(ownMountNsInodes);
+        ArgumentNullException.ThrowIfNull(inventory);
+        var pinned = inventory.Namespaces
+            .Where(n => n.Inode is not null)
+            .SelectMany(n => n.Pins.Select(p => (Path: SandboxNetnsJoin.NormalizePath(p.MountPoint), Inode: n.Inode!.Value)))
+            .ToLookup(p => p.Path, p => p.Inode, StringComparer.Ordinal);
+
+        var byInode = new Dictionary<ulong, List<RuntimeSandbox>>();
+        foreach (var sandbox in runtimes.Sandboxes)
+        {
+            if (sandbox.NetnsPath is not string path) continue;
+            string normalized = SandboxNetnsJoin.NormalizePath(path);
+            IEnumerable<ulong> inodes = ownMountNsInodes.TryGetValue(path, out ulong own) || ownMountNsInodes.TryGetValue(normalized, out own)
+                ? [own]
+                : pinned[normalized].Distinct();
+            foreach (ulong inode in inodes)
+            {
+                if (!byInode.TryGetValue(inode, out var list)) byInode[inode] = list = [];
+                list.Add(sandbox);
+            }
+        }
+        var byId = new Dictionary<string, RuntimeSandbox>(StringComparer.Ordinal);
+        foreach (var sandbox in runtimes.Sandboxes) byId.TryAdd(sandbox.SandboxId, sandbox);
+        return new RuntimeClaims(
+            byInode.ToDictionary(p => p.Key, p => (IReadOnlyList<RuntimeSandbox>)p.Value.OrderBy(Rank).ToList()),
+            byId,
+            runtimes.Statuses.Where(s => !s.Complete).ToList());
+    }
+
+    /// <summary>The claim that protects most first: a ready CRI sandbox, then anything the runtime calls running.</summary>
+    private static int Rank(RuntimeSandbox s) => IsCri(s) && s.Running ? 0 : s.Running ? 1 : 2;
+
+    public static bool IsCri(RuntimeSandbox sandbox) => sandbox.Runtime is RuntimeNames.Containerd or RuntimeNames.CriO;
+
+    /// <summary>The sandbox claiming a namespace, the most protective first; null when none does.</summary>
+    public RuntimeSandbox? Of(ulong? netnsInode) =>
+        netnsInode is ulong inode && ByInode.TryGetValue(inode, out var claims) ? claims[0] : null;
+}
