@@ -18,8 +18,7 @@
 #   docker run -d --name veth-exporter --restart unless-stopped \
 #     --network host --pid host --read-only \
 #     --cap-drop ALL --cap-add SYS_PTRACE --security-opt no-new-privileges \
-#     -v /run/netns:/run/netns:ro,rslave \
-#     -v /run/docker/netns:/run/docker/netns:ro,rslave \
+#     -v /run:/run:ro,rslave \
 #     -v /var/lib/veth-exporter:/var/lib/veth-exporter \
 #     veth-exporter:0.1.0
 #
@@ -28,8 +27,18 @@
 #   process's /proc/PID/ns, fd and root; without them no orphan verdict holds
 #   (veth_exporter_host_view_complete 0). The image runs as root (USER 0) with
 #   every other capability dropped.
-# The netns directories, read-only with rslave propagation, show the pins
-#   created after the container started; /var/lib/veth-exporter keeps history.
+# /run, read-only with rslave propagation: the netns pins (/run/netns,
+#   /run/docker/netns; also those made after the container started) and the
+#   runtimes' sockets, which the exporter probes at /run/docker.sock,
+#   /run/podman/podman.sock, /run/containerd/containerd.sock and
+#   /run/crio/crio.sock (connect() needs no write access). All of /run rather
+#   than each socket: -v makes a missing source an empty directory (one at
+#   /run/docker.sock keeps dockerd from ever listening there), and a bind of
+#   the socket file keeps the dead socket once the runtime restarts; /run is on
+#   every host. No second mount below it: that would show each pin twice.
+#   Sockets elsewhere: serve --runtime.docker-socket=PATH or
+#   --runtime.cri-socket=PATH, with their directory mounted the same way.
+# /var/lib/veth-exporter keeps history.
 #
 # Remediation (POST /api/v1/remediate and the Alertmanager webhook) also needs
 #   --cap-add NET_ADMIN -v /etc/veth-exporter/token:/etc/veth-exporter/token:ro
@@ -40,7 +49,7 @@
 # these tools. The read-only image has none, so every orphan it reports carries
 # the "firewall" blocker: a listing it cannot make is doubt, never "no rules".
 # CAP_SYS_ADMIN only for --netns (setns) or --remediation.release-netns
-# (unmounting pins, with /run/netns mounted read-write).
+# (unmounting pins, with /run mounted read-write instead).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 # Native AOT links with clang and needs zlib.

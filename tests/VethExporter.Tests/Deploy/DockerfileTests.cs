@@ -55,7 +55,7 @@ public sealed class DockerfileTests
         Assert.DoesNotContain(Instructions(), l => l.StartsWith("HEALTHCHECK", StringComparison.Ordinal));
         string run = Regex.Match(Text, @"#\s+docker run .*?veth-exporter:[0-9.]+\n", RegexOptions.Singleline).Value;
         Assert.NotEmpty(run);
-        foreach (var option in new[] { "--network host", "--pid host", "--cap-drop ALL", "--cap-add SYS_PTRACE", "--read-only", "/run/netns:/run/netns:ro" })
+        foreach (var option in new[] { "--network host", "--pid host", "--cap-drop ALL", "--cap-add SYS_PTRACE", "--read-only", "-v /run:/run:ro,rslave" })
             Assert.Contains(option, run, StringComparison.Ordinal);
         Assert.DoesNotContain("NET_ADMIN", run, StringComparison.Ordinal);
         Assert.DoesNotContain("SYS_ADMIN", run, StringComparison.Ordinal);

@@ -130,13 +130,15 @@ public sealed partial class ManifestTests
         var container = Container(daemonSet);
         var volumes = daemonSet.Items("spec", "template", "spec", "volumes").ToDictionary(v => v.Text("name")!);
         var mounts = container.Items("volumeMounts").ToDictionary(m => m.Text("mountPath")!);
-        foreach (var path in new[] { "/run/netns", "/run/docker/netns", "/var/run/netns" })
-        {
-            Assert.True(mounts.TryGetValue(path, out var mount), $"{path} is not mounted");
-            Assert.Equal("true", mount.Text("readOnly"));
-            Assert.Equal("HostToContainer", mount.Text("mountPropagation"));
-            Assert.Equal(path, volumes[mount.Text("name")!].Text("hostPath", "path"));
-        }
+        // The node's /run at the same path holds every pin directory (/var/run is /run, on the node and in the
+        // image), read-only, with the pins made later propagated in.
+        Assert.True(mounts.TryGetValue("/run", out var run), "/run is not mounted");
+        Assert.Equal("true", run.Text("readOnly"));
+        Assert.Equal("HostToContainer", run.Text("mountPropagation"));
+        Assert.Equal("/run", volumes[run.Text("name")!].Text("hostPath", "path"));
+        // Nothing more below it: a second mount of the same pins shows each one twice at one path, and the first
+        // view, the one kept, is the covered one.
+        Assert.DoesNotContain(mounts.Keys, path => path.StartsWith("/run/", StringComparison.Ordinal) || path.StartsWith("/var/run/", StringComparison.Ordinal));
         var state = mounts[StateDirectory];
         Assert.NotEqual("true", state.Text("readOnly"));
         Assert.Equal(StateDirectory, volumes[state.Text("name")!].Text("hostPath", "path"));
@@ -148,7 +150,35 @@ public sealed partial class ManifestTests
         Assert.DoesNotContain(volumes.Values, v => v.Text("hostPath", "path") == "/proc");
         // Every other host path is one of those above: nothing else of the node is visible.
         Assert.All(volumes.Values.Where(v => v.At("hostPath") is not null),
-            v => Assert.Contains(v.Text("hostPath", "path"), new[] { "/run/netns", "/run/docker/netns", "/var/run/netns", StateDirectory }));
+            v => Assert.Contains(v.Text("hostPath", "path"), new[] { "/run", StateDirectory }));
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void The_runtime_sockets_are_reachable_at_their_default_paths_and_nothing_is_created_on_a_node_without_them(bool remediation)
+    {
+        var daemonSet = DaemonSet(remediation);
+        var container = Container(daemonSet);
+        var volumes = daemonSet.Items("spec", "template", "spec", "volumes").ToDictionary(v => v.Text("name")!);
+        var mounts = container.Items("volumeMounts").ToList();
+        foreach (string socket in VethExporter.Runtime.RuntimeEndpoints.DefaultDockerSockets.Concat(VethExporter.Runtime.RuntimeEndpoints.DefaultCriSockets))
+        {
+            // The deepest mount above the socket: a directory of the node at the same path, read-only (connect
+            // needs no write), and one that is on every node, so that neither a check fails the pod nor kubelet
+            // makes an empty directory where a runtime would later put its socket.
+            var mount = mounts.Where(m => socket.StartsWith(m.Text("mountPath")!.TrimEnd('/') + "/", StringComparison.Ordinal))
+                .MaxBy(m => m.Text("mountPath")!.Length);
+            Assert.True(mount is not null, $"{socket} is not visible in the container");
+            Assert.Equal("true", mount.Text("readOnly"));
+            Assert.Equal("HostToContainer", mount.Text("mountPropagation"));
+            var hostPath = volumes[mount.Text("name")!].At("hostPath");
+            Assert.Equal(mount.Text("mountPath"), hostPath.Text("path"));
+            Assert.Equal("/run", hostPath.Text("path"));
+            Assert.Equal("Directory", hostPath.Text("type"));
+        }
+        // Probed at the defaults: a socket flag would replace them, and a configured socket a node lacks is a
+        // runtime that does not answer.
+        Assert.DoesNotContain(container.Texts("args"), a => a.StartsWith("--runtime.", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -428,6 +458,10 @@ public sealed partial class ManifestTests
         })
             Assert.True(unit.TryGetValue(key, out var values) && values.Single() == value, $"{key}={value} missing");
         Assert.Contains("AF_NETLINK", unit["RestrictAddressFamilies"].Single(), StringComparison.Ordinal);
+        // The runtimes' sockets: read-only under ProtectSystem=strict, which is enough to connect to them.
+        Assert.Contains("AF_UNIX", unit["RestrictAddressFamilies"].Single().Split(' '));
+        foreach (var key in new[] { "InaccessiblePaths", "TemporaryFileSystem" })
+            Assert.False(unit.ContainsKey(key), $"{key} could hide the runtimes' sockets");
         Assert.False(unit.ContainsKey("PrivateNetwork"), "the exporter must see the host's network namespace");
 
         var exec = unit["ExecStart"].Single().Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(a => !a.StartsWith('$')).ToList();
