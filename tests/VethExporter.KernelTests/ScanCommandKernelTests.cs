@@ -20,7 +20,7 @@ public class ScanCommandKernelTests
         var process = host.StartContainerProcess(live);
         SpinWait.SpinUntil(() => File.ReadAllText($"/proc/{process.Id}/comm").Trim() == "sleep", 5000);
 
-        var (code, output, error) = Exporter.Run(["scan", "--output", "json", "--netns", host.NetnsPath]);
+        var (code, output, error) = Exporter.Run(["scan", "--output", "json", "--netns", host.NetnsPath, "--remediation.detach-bridged=false"]);
 
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
@@ -59,7 +59,7 @@ public class ScanCommandKernelTests
         var leaked = host.AddNamespace("leak");
         host.AddVeth("vethtxt1", leaked, bridge: "br0");
 
-        var (code, output, error) = Exporter.Run(["scan", "--netns", host.NetnsPath]);
+        var (code, output, error) = Exporter.Run(["scan", "--netns", host.NetnsPath, "--remediation.detach-bridged=false"]);
 
         Assert.True(code == 0, error);
         var row = output.Split('\n').Single(l => l.StartsWith("vethtxt1", StringComparison.Ordinal));

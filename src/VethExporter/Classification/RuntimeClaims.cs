@@ -15,6 +15,12 @@ public sealed record RuntimeClaims(
 {
     public static RuntimeClaims Empty { get; } = new(new Dictionary<ulong, IReadOnlyList<RuntimeSandbox>>(), new Dictionary<string, RuntimeSandbox>(), []);
 
+    /// <summary>The process serving each socket that answered (SO_PEERCRED), by socket path.</summary>
+    public IReadOnlyDictionary<string, int> ServerPids { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The pid of the runtime process that listed <paramref name="sandbox"/>, when the kernel named it.</summary>
+    public int? ServerOf(RuntimeSandbox sandbox) => ServerPids.TryGetValue(sandbox.Socket, out int pid) ? pid : null;
+
     /// <summary>
     /// Joins the runtimes' sandboxes to namespaces. A sandbox's netns path joins by the inode found at it in our own
     /// mount namespace (<paramref name="ownMountNsInodes"/>); a path that is no namespace here (dockerd keeps its pins
@@ -50,7 +56,11 @@ public sealed record RuntimeClaims(
         return new RuntimeClaims(
             byInode.ToDictionary(p => p.Key, p => (IReadOnlyList<RuntimeSandbox>)p.Value.OrderBy(Rank).ToList()),
             byId,
-            runtimes.Statuses.Where(s => !s.Complete).ToList());
+            runtimes.Statuses.Where(s => !s.Complete).ToList())
+        {
+            ServerPids = runtimes.Statuses.Where(s => s.Complete && s.ServerPid is not null)
+                .GroupBy(s => s.Socket, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().ServerPid!.Value, StringComparer.Ordinal),
+        };
     }
 
     /// <summary>The claim that protects most first: a ready CRI sandbox, then anything the runtime calls running.</summary>

@@ -17,6 +17,7 @@ public static class RuntimeJudge
         return verdicts.Select(v =>
         {
             if (v.Peer.NetnsId is null || claims.Of(v.Peer.NetnsInode) is not { } sandbox) return v;
+            if (HeldOnlyByItsRuntime(v, claims.ServerOf(sandbox))) v = v with { State = VethStates.Orphan, Reason = Reasons.PinnedNoProcess };
             return v.IsOrphan && VouchesFor(sandbox)
                 ? v with { State = VethStates.InUse, Reason = Reasons.RuntimeSandbox, Blockers = [], Runtime = sandbox }
                 : v with { Runtime = sandbox };
@@ -43,6 +44,15 @@ public static class RuntimeJudge
                 : a with { Runtime = sandbox, Blockers = [.. a.Blockers, blocker] };
         }).ToList();
     }
+
+    /// <summary>
+    /// In use only through the runtime's own fd: podman's service opens a container's namespace to answer about it
+    /// and closes it when it gets round to it. The runtime's bookkeeping is not a workload; pinned, with no task in
+    /// it, the namespace is what it is without that fd — an orphan the runtime owns, which only it may clean.
+    /// </summary>
+    private static bool HeldOnlyByItsRuntime(VethVerdict v, int? runtimePid) =>
+        runtimePid is int pid && v.State == VethStates.InUse && v.Reason == Reasons.Fd
+        && v.Peer.Processes.Count == 0 && v.Peer.Mounts.Count > 0 && v.Peer.Fds.All(holder => holder == pid);
 
     /// <summary>Only a CRI runtime's ready sandbox is meant to be there without a process.</summary>
     public static bool VouchesFor(RuntimeSandbox sandbox) => RuntimeClaims.IsCri(sandbox) && sandbox.Running;

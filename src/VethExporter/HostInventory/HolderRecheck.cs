@@ -13,7 +13,8 @@ internal static class HolderRecheck
     /// <param name="netlink">A socket in the scanned namespace: a task whose link ptrace rules hide is placed by its nsid there.</param>
     /// <param name="nsid">The namespace's id in the scanned namespace.</param>
     /// <returns>null when nothing but its pins holds the namespace, else what holds it (or why we cannot tell).</returns>
-    internal static string? FindHolder(KernelPaths paths, RouteNetlinkClient netlink, ulong netnsInode, int nsid)
+    /// <param name="runtimeServer">The runtime process asked to clean this namespace: its own fd on it is not a holder.</param>
+    internal static string? FindHolder(KernelPaths paths, RouteNetlinkClient netlink, ulong netnsInode, int nsid, int? runtimeServer = null)
     {
         if (PosixFile.Stat(KernelPaths.OwnNetns, out ulong nsfsDevice, out _) is int e and not 0)
             return $"cannot stat {KernelPaths.OwnNetns}: {Errno.Describe(e)}";
@@ -39,6 +40,7 @@ internal static class HolderRecheck
         }
         foreach (int pid in pids)
         {
+            if (pid == runtimeServer) continue;
             bool denied = false;
             foreach (var holder in FdScanner.NamespaceFds(paths, pid, nsfsDevice, () => denied = true))
             {

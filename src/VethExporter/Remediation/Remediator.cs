@@ -66,7 +66,11 @@ internal sealed partial class Remediator(
         foreach (var (request, caller) in batch)
         {
             var context = new RequestContext(Guid.NewGuid().ToString("N")[..12], caller, source, request.DryRun, fresh?.Scan.Inventory,
-                new HashSet<string>(StringComparer.Ordinal));
+                new HashSet<string>(StringComparer.Ordinal))
+            {
+                RuntimeServers = (fresh?.Scan.Runtime.Statuses ?? []).GroupBy(s => s.Socket, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.First().ServerPid, StringComparer.Ordinal),
+            };
             var results = await ActOnAsync(fresh, request, context, new DeletionAllowance(requestLeft, hourly?.Remaining() ?? int.MaxValue), decided, cancellationToken)
                 .ConfigureAwait(false);
             // What the kernel was asked to do counts, whether or not its end was seen in time.
@@ -254,7 +258,7 @@ internal sealed partial class Remediator(
         if (!audit.Write(IntentFor(context, item, item), sync: true))
             return Outcome(item with { Blockers = [RefusalReasons.AuditUnwritable] }, RemediationResults.Failed, "the audit file cannot be written; nothing was touched");
         if (verdict?.Peer is { NetnsId: int peerNsid, NetnsInode: ulong peerInode }
-            && HolderRecheck.FindHolder(paths, netlink, peerInode, peerNsid) is { } holder)
+            && HolderRecheck.FindHolder(paths, netlink, peerInode, peerNsid, context.RuntimeServers.GetValueOrDefault(sandbox.Socket)) is { } holder)
             return Outcome(item with { Blockers = [RefusalReasons.HoldersChanged] }, RemediationResults.Refused, $"its namespace is held now: {holder}");
 
         context.Acted.Add(item.Interface);
@@ -511,8 +515,12 @@ internal sealed partial class Remediator(
     private static partial void LogBudgetUnsaved(ILogger logger, string error);
 
     /// <param name="Acted">Interfaces whose action the kernel accepted (or that went with one): they count against the budgets.</param>
+    /// <param name="RuntimeServers">The process serving each runtime socket in the verifying scan (its own fds are no holder for runtime_cleanup).</param>
     private sealed record RequestContext(string RequestId, string Caller, string Source, bool DryRun, HostFacts? Inventory,
-        HashSet<string> Acted);
+        HashSet<string> Acted)
+    {
+        public IReadOnlyDictionary<string, int?> RuntimeServers { get; init; } = new Dictionary<string, int?>();
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "not releasing the namespace of {Interface}: it also holds {Others}; deleting the veth alone")]
     private static partial void LogReleaseRefused(ILogger logger, string @interface, string others);

@@ -15,12 +15,13 @@ public sealed class DockerEngineClient : IDisposable
     private readonly HttpClient _http;
     private readonly RuntimeLimits _limits;
 
-    public DockerEngineClient(string socketPath, RuntimeLimits limits)
+    /// <param name="onServer">Told the pid serving each connection (see <see cref="RuntimeStatus.ServerPid"/>).</param>
+    public DockerEngineClient(string socketPath, RuntimeLimits limits, Action<int>? onServer = null)
     {
         ArgumentNullException.ThrowIfNull(limits);
         SocketPath = socketPath;
         _limits = limits;
-        _http = new HttpClient(UnixSocketHandler.Create(socketPath, limits.CallTimeout, limits.Parallelism), disposeHandler: true)
+        _http = new HttpClient(UnixSocketHandler.Create(socketPath, limits.CallTimeout, limits.Parallelism, onServer), disposeHandler: true)
         {
             BaseAddress = UnixSocketHandler.BaseAddress,
             Timeout = Timeout.InfiniteTimeSpan, // each call has its own, linked to the caller's budget

@@ -54,7 +54,7 @@ public static class RuntimeCollector
             var sandboxes = endpoint.Api == RuntimeApi.DockerEngine
                 ? await AskDockerAsync(endpoint, limits, progress, budget.Token).ConfigureAwait(false)
                 : await AskCriAsync(endpoint, limits, progress, budget.Token).ConfigureAwait(false);
-            return (new RuntimeStatus(progress.Name, endpoint.SocketPath, Up: true, Error: null, progress.Version), sandboxes);
+            return (new RuntimeStatus(progress.Name, endpoint.SocketPath, Up: true, Error: null, progress.Version) { ServerPid = progress.ServerPid }, sandboxes);
         }
         catch (Exception e) when (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -80,7 +80,7 @@ public static class RuntimeCollector
 
     private static async Task<IReadOnlyList<RuntimeSandbox>> AskDockerAsync(RuntimeEndpoint endpoint, RuntimeLimits limits, Progress progress, CancellationToken cancellationToken)
     {
-        using var client = new DockerEngineClient(endpoint.SocketPath, limits);
+        using var client = new DockerEngineClient(endpoint.SocketPath, limits, progress.Served);
         progress.Stage = "/version";
         var version = await client.VersionAsync(cancellationToken).ConfigureAwait(false);
         progress.Answered(version.Name, version.Version);
@@ -112,7 +112,7 @@ public static class RuntimeCollector
 
     private static async Task<IReadOnlyList<RuntimeSandbox>> AskCriAsync(RuntimeEndpoint endpoint, RuntimeLimits limits, Progress progress, CancellationToken cancellationToken)
     {
-        using var client = new CriRuntimeClient(endpoint.SocketPath, limits);
+        using var client = new CriRuntimeClient(endpoint.SocketPath, limits, progress.Served);
         progress.Stage = "Version";
         var version = await client.VersionAsync(cancellationToken).ConfigureAwait(false);
         progress.Answered(CriName(version.RuntimeName, endpoint), version.RuntimeVersion);
@@ -145,6 +145,13 @@ public static class RuntimeCollector
 
         public string Stage { get; set; } = "connect";
 
+        private volatile int _serverPid;
+
+        /// <summary>The pid serving the socket; one process serves it, so the last connection's word stands.</summary>
+        public int? ServerPid => _serverPid > 0 ? _serverPid : null;
+
+        public void Served(int pid) => _serverPid = pid;
+
         public void Answered(string name, string? version)
         {
             Name = name;
@@ -152,6 +159,6 @@ public static class RuntimeCollector
             _up = true;
         }
 
-        public RuntimeStatus Failed(RuntimeEndpoint endpoint, string error) => new(Name, endpoint.SocketPath, _up, error, Version);
+        public RuntimeStatus Failed(RuntimeEndpoint endpoint, string error) => new(Name, endpoint.SocketPath, _up, error, Version) { ServerPid = ServerPid };
     }
 }

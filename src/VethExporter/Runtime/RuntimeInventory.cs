@@ -32,6 +32,12 @@ public sealed record RuntimeSandbox(
 /// <param name="Version">What the runtime says it is (e.g. <c>4.3.1</c>), when it answered.</param>
 public sealed record RuntimeStatus(string Name, string Socket, bool Up, string? Error, string? Version = null)
 {
+    /// <summary>
+    /// The process serving the socket, as the kernel says (SO_PEERCRED): podman's service keeps the namespaces of
+    /// the containers it was asked about open for a while, and such an fd is the runtime's, not a workload's.
+    /// </summary>
+    public int? ServerPid { get; init; }
+
     /// <summary>Up, and every sandbox it has is in the inventory.</summary>
     public bool Complete => Up && Error is null;
 }

@@ -7,7 +7,8 @@ internal static class UnixSocketHandler
 {
     public static readonly Uri BaseAddress = new("http://localhost");
 
-    public static SocketsHttpHandler Create(string socketPath, TimeSpan connectTimeout, int maxConnections) => new()
+    /// <param name="onServer">Told, for every connection, the pid of the process serving the socket (SO_PEERCRED).</param>
+    public static SocketsHttpHandler Create(string socketPath, TimeSpan connectTimeout, int maxConnections, Action<int>? onServer = null) => new()
     {
         ConnectTimeout = connectTimeout,
         MaxConnectionsPerServer = maxConnections,
@@ -24,6 +25,7 @@ internal static class UnixSocketHandler
             try
             {
                 await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
+                if (onServer is not null && ServerPid(socket) is int pid) onServer(pid);
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch
@@ -33,4 +35,26 @@ internal static class UnixSocketHandler
             }
         },
     };
+
+    private const int SolSocket = 1;
+    private const int SoPeercred = 17;
+
+    /// <summary>
+    /// The kernel's word on who serves a connected unix socket: the pid of struct ucred, recorded when the server
+    /// called listen(). Null when the kernel gives none (0: a server in another pid namespace).
+    /// </summary>
+    private static int? ServerPid(Socket socket)
+    {
+        Span<byte> ucred = stackalloc byte[12];
+        try
+        {
+            int length = socket.GetRawSocketOption(SolSocket, SoPeercred, ucred);
+            int pid = length >= 4 ? System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(ucred) : 0;
+            return pid > 0 ? pid : null;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
 }

@@ -88,12 +88,12 @@ public sealed class Scanner : IDisposable
     {
         var started = _clock.GetUtcNow();
         long clock = _clock.GetTimestamp();
-        // The runtimes answer over their sockets while the kernel is read; each has its own budget.
-        var asked = _options.Runtime is { } endpoints
-            ? Task.Run(() => RuntimeCollector.CollectAsync(endpoints, _options.RuntimeLimits, cancellationToken), cancellationToken)
-            : Task.FromResult(RuntimeInventory.Empty);
+        // The runtimes first, each within its budget, then the kernel: answering an inspect, podman enters the
+        // container's namespace, and a holder we caused ourselves must not be in the kernel's view.
+        var runtime = _options.Runtime is { } endpoints
+            ? await RuntimeCollector.CollectAsync(endpoints, _options.RuntimeLimits, cancellationToken).ConfigureAwait(false)
+            : RuntimeInventory.Empty;
         var inventory = _collector.Collect();
-        var runtime = await asked.ConfigureAwait(false);
         var claims = RuntimeClaims.Build(runtime, NetnsInodes.InodesOf(NetnsInodes.Stat(runtime)), inventory);
         var verdicts = RuntimeJudge.Apply(Classifier.Classify(inventory, _options.Policy, peerDyingFor), claims);
         var limitations = inventory.Limitations.ToList();

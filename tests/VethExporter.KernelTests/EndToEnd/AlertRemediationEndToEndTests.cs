@@ -24,7 +24,8 @@ public sealed partial class AlertRemediationEndToEndTests(ITestOutputHelper outp
         LeakScenario.SkipUnlessToolsPresent("ping", "kill");
         using var host = new FakeHost();
         var scenario = LeakScenario.Build(host);
-        await using var exporter = await ServedExporter.StartAsync(host);
+        // Narrowed to keep bridge ports (the default detaches them): the bridged leak stays, refused, and keeps its alert firing.
+        await using var exporter = await ServedExporter.StartAsync(host, null, "--remediation.detach-bridged=false");
         using var alertmanager = await AlertmanagerServer.StartAsync(AlertmanagerConfiguration(exporter));
         using var prometheus = await PrometheusServer.StartAsync($$"""
             global:

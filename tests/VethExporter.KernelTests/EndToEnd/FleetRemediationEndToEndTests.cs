@@ -30,7 +30,8 @@ public sealed class FleetRemediationEndToEndTests(ITestOutputHelper output)
             {
                 var host = new FakeHost();
                 nodes.Add(new Node(host, LeakScenario.Build(host)));
-                nodes[i].Exporter = await ServedExporter.StartAsync(host, null, withToken: false,
+                // Bridge ports kept (the default detaches them), so the bridged leak is the refusal every node must show.
+                nodes[i].Exporter = await ServedExporter.StartAsync(host, null, withToken: false, "--remediation.detach-bridged=false",
                     "--remediation.alertmanager.url", $"http://127.0.0.1:{alertmanager.Port}", "--remediation.alertmanager.interval", "1s");
             }
             var (a, b, c) = (nodes[0], nodes[1], nodes[2]);

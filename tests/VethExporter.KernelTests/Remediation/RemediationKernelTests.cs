@@ -11,6 +11,9 @@ namespace VethExporter.KernelTests.Remediation;
 public class RemediationKernelTests
 {
     /// <summary>Two live containers that ping each other across br0, plus orphans and decoys.</summary>
+    /// <summary>The narrowed configuration these tests judge the mixed host under: bridge ports are kept (the default detaches them).</summary>
+    private const string KeepBridgePorts = "--remediation.detach-bridged=false";
+
     private static void BuildMixedHost(FakeHost host)
     {
         host.AddBridge("br0");
@@ -61,7 +64,7 @@ public class RemediationKernelTests
     {
         using var host = new FakeHost();
         BuildMixedHost(host);
-        await using var served = await ServedExporter.StartAsync(host);
+        await using var served = await ServedExporter.StartAsync(host, null, KeepBridgePorts);
         await WaitUntilDeletable(served, "vethorph1", "vethorph2");
         Assert.True(Pings(host), "the live containers could not reach each other before remediation");
         var before = host.Links();
@@ -95,7 +98,7 @@ public class RemediationKernelTests
     {
         using var host = new FakeHost();
         BuildMixedHost(host);
-        await using var served = await ServedExporter.StartAsync(host);
+        await using var served = await ServedExporter.StartAsync(host, null, KeepBridgePorts);
         await WaitUntilDeletable(served, "vethorph1");
 
         var results = await RemediateAsync(served, """{"interfaces":["vethlivec1","vethdecoy","nosuchveth","vethorph1"],"dryRun":false}""");
@@ -115,7 +118,7 @@ public class RemediationKernelTests
     {
         using var host = new FakeHost();
         BuildMixedHost(host);
-        await using var served = await ServedExporter.StartAsync(host);
+        await using var served = await ServedExporter.StartAsync(host, null, KeepBridgePorts);
         await WaitUntilDeletable(served, "vethorph1");
         var before = host.Links();
         const string all = """{"all":true,"dryRun":false}""";
@@ -149,7 +152,7 @@ public class RemediationKernelTests
     {
         using var host = new FakeHost();
         BuildMixedHost(host);
-        await using var served = await ServedExporter.StartAsync(host);
+        await using var served = await ServedExporter.StartAsync(host, null, KeepBridgePorts);
         await WaitUntilDeletable(served, "vethorph1");
         var before = host.Links();
         string tokenFile = Path.Combine(served.Directory, "token");
@@ -309,7 +312,8 @@ public class RemediationKernelTests
         host.AddVeth("vethcli1", leak);
         host.AddVeth("vethcli2", leak, bridge: "br0", peerName: "eth1");
         string audit = Path.Combine(Path.GetTempPath(), $"{host.Name}-audit.log");
-        string[] common = ["--netns", host.NetnsPath, "--remediation.min-age", "0s", "--state.file", "/nonexistent/state.json", "--remediation.audit-file", audit];
+        string[] common = ["--netns", host.NetnsPath, "--remediation.min-age", "0s", "--state.file", "/nonexistent/state.json", "--remediation.audit-file", audit,
+            "--remediation.detach-bridged=false"];
         try
         {
             var (code, output, error) = Exporter.Run(["remediate", "--dry-run", "vethcli1", "vethcli2", .. common]);

@@ -8,6 +8,16 @@ public static class Exporter
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "veth-exporter.dll");
 
     /// <param name="inNetns">Run inside this named network namespace (ip netns exec), as its own.</param>
+    /// <summary>
+    /// Never the machine's own runtime sockets: a test's fake host is not where their sandboxes live. A test that
+    /// names a socket asks exactly that one (given sockets replace the probed defaults).
+    /// </summary>
+    public static void NoMachineRuntimes(ProcessStartInfo start, IReadOnlyCollection<string> arguments)
+    {
+        if (!arguments.Any(a => a.StartsWith("--runtime.", StringComparison.Ordinal)))
+            start.Environment["VETH_EXPORTER_RUNTIME_CRI_SOCKET"] = "none";
+    }
+
     public static (int Code, string Output, string Error) Run(string[] arguments, string? asUser = null, string? inNetns = null)
     {
         var start = new ProcessStartInfo
@@ -39,6 +49,7 @@ public static class Exporter
         }
         start.ArgumentList.Add(Dll);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        NoMachineRuntimes(start, arguments);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         string error = process.StandardError.ReadToEnd();

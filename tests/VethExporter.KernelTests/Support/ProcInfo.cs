@@ -17,6 +17,10 @@ public static class ProcInfo
         }
     }
 
+    /// <summary>The parent pid of a process (field 4 of /proc/PID/stat, after the parenthesised name).</summary>
+    public static int ParentOf(int pid) =>
+        int.Parse(File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+
     public static int[] Children(int pid)
     {
         try

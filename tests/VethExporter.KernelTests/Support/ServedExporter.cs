@@ -90,6 +90,7 @@ public sealed class ServedExporter : IAsyncDisposable
             .. (extra.Contains("--path.cni-cache") ? Array.Empty<string>() : ["--path.cni-cache", Path.Combine(directory, "no-cni"), "--path.cni-networks", Path.Combine(directory, "no-cni", "networks")]), .. (withToken ? new[] { "--remediation.token-file", tokenFile } : []), .. extra,
         ];
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        Exporter.NoMachineRuntimes(start, arguments);
         var served = new ServedExporter(Process.Start(start)!, port, directory, settings);
         if (!await Eventually.TrueAsync(() => served._process.HasExited || HttpProbe.IsOk(served.Http, "/readyz"), TimeSpan.FromSeconds(30)) || served._process.HasExited)
         {

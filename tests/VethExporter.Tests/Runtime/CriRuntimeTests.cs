@@ -1,3 +1,4 @@
+using VethExporter.TestSupport;
 using Google.Protobuf;
 using VethExporter.Runtime;
 using VethExporter.Runtime.Cri;

@@ -17,14 +17,14 @@ internal sealed class CriRuntimeClient : IDisposable
     private readonly RuntimeService.RuntimeServiceClient _client;
     private readonly RuntimeLimits _limits;
 
-    public CriRuntimeClient(string socketPath, RuntimeLimits limits)
+    public CriRuntimeClient(string socketPath, RuntimeLimits limits, Action<int>? onServer = null)
     {
         ArgumentNullException.ThrowIfNull(limits);
         SocketPath = socketPath;
         _limits = limits;
         _channel = GrpcChannel.ForAddress(UnixSocketHandler.BaseAddress, new GrpcChannelOptions
         {
-            HttpHandler = UnixSocketHandler.Create(socketPath, limits.CallTimeout, limits.Parallelism),
+            HttpHandler = UnixSocketHandler.Create(socketPath, limits.CallTimeout, limits.Parallelism, onServer),
             DisposeHttpClient = true,
             MaxReceiveMessageSize = limits.MaxListBytes,
             MaxSendMessageSize = 64 * 1024,

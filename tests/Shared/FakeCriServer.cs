@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
-namespace VethExporter.Tests.Support;
+namespace VethExporter.TestSupport;
 
 /// <summary>What a fake CRI method answers: a message, a gRPC status, or raw bytes as the message (garbage).</summary>
 internal sealed record CriReply(IMessage? Message = null, int GrpcStatus = 0, byte[]? Raw = null, TimeSpan Delay = default);
