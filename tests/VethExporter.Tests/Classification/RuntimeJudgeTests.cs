@@ -105,6 +105,23 @@ public sealed class RuntimeJudgeTests
     }
 
     [Fact]
+    public void The_runtime_servers_own_fd_is_no_workload_but_anyone_elses_is()
+    {
+        var host = new InventoryBuilder().Veth("veth1", 0).Namespace(0, pins: ["/run/netns/c"], fdPids: [700]).Build();
+        var podman = Sandbox(RuntimeNames.Podman, PodmanId, true, "/run/netns/c");
+        RuntimeInventory ServedBy(int pid) => new([podman], [new RuntimeStatus(RuntimeNames.Podman, "/run/x.sock", true, null) { ServerPid = pid }]);
+
+        var answered = Assert.Single(Judge(host, ServedBy(700)).Verdicts);
+        Assert.Equal((VethStates.Orphan, Reasons.PinnedNoProcess), (answered.State, answered.Reason));
+        Assert.Equal([Blockers.RuntimeOwned], answered.Blockers); // the runtime's to clean, never ours to delete
+
+        var other = Assert.Single(Judge(host, ServedBy(701)).Verdicts);
+        Assert.Equal((VethStates.InUse, Reasons.Fd), (other.State, other.Reason));
+        var unasked = Assert.Single(Judge(host, RuntimeInventory.Empty).Verdicts);
+        Assert.Equal((VethStates.InUse, Reasons.Fd), (unasked.State, unasked.Reason));
+    }
+
+    [Fact]
     public void No_runtime_at_all_changes_nothing()
     {
         var (verdicts, _) = Judge(Host(), RuntimeInventory.Empty);

@@ -1,5 +1,6 @@
 using VethExporter.Cli;
 using VethExporter.Common;
+using VethExporter.Runtime;
 
 namespace VethExporter.Tests.Cli;
 
@@ -21,6 +22,23 @@ public class CommandLineTests
         Assert.Equal("/proc", options.Paths.Procfs);
         Assert.Null(options.Paths.ScannedNetns);
         Assert.Null(options.TokenFile);
+        Assert.True(options.DetachBridged);
+        Assert.Equal(RuntimeEndpoints.Defaults, options.Runtime);
+    }
+
+    [Fact]
+    public void Runtime_sockets_are_repeatable_replace_the_defaults_and_none_turns_them_off()
+    {
+        var given = ExporterOptions.From(CommandLine.Parse(["serve", "--runtime.cri-socket", "unix:///run/k3s/containerd/containerd.sock",
+            "--runtime.docker-socket=/a.sock", "--runtime.docker-socket", "/b.sock"], Flags.All), _ => null).Runtime;
+        Assert.Equal(["DockerEngine /a.sock", "DockerEngine /b.sock", "Cri /run/k3s/containerd/containerd.sock"], given.Endpoints.Select(e => $"{e.Api} {e.SocketPath}"));
+        Assert.All(given.Endpoints, e => Assert.True(e.Configured));
+        var none = ExporterOptions.From(CommandLine.Parse(["scan"], Flags.All), n => n == "VETH_EXPORTER_RUNTIME_CRI_SOCKET" ? "none" : null).Runtime;
+        Assert.Empty(none.Endpoints);
+        var bad = Assert.Throws<UsageException>(() => ExporterOptions.From(CommandLine.Parse(["serve", "--runtime.cri-socket", "tcp://10.0.0.1:1"], Flags.All), _ => null));
+        Assert.Contains("only unix sockets", bad.Message, StringComparison.Ordinal);
+        var narrowed = ExporterOptions.From(CommandLine.Parse(["serve", "--remediation.detach-bridged=false"], Flags.All), _ => null);
+        Assert.False(narrowed.DetachBridged);
     }
 
     [Fact]
