@@ -63,7 +63,7 @@ public class ScanCommandKernelTests
 
         Assert.True(code == 0, error);
         var row = output.Split('\n').Single(l => l.StartsWith("vethtxt1", StringComparison.Ordinal));
-        Assert.Matches(@"^vethtxt1\s+\d+\s+br0\s+up\s+orphan\s+pinned_no_process\s+/run/netns/\S+\s+bridge_port,unstable_identity,too_young$", row);
+        Assert.Matches(@"^vethtxt1\s+\d+\s+br0\s+up\s+orphan\s+pinned_no_process\s+/run/netns/\S+\s+-\s+bridge_port,unstable_identity,too_young$", row);
         Assert.Contains("1 veth, 1 orphaned, 0 deletable", output);
     }
 

@@ -98,6 +98,7 @@ public sealed partial class ScanCoordinator(
                 return Failed($"the scan did not finish within --scan.timeout {PrometheusDuration.Format(_timeout)}");
             }
             store.SetStalled(false);
+            LogRuntimeChanges(scan.Runtime.Statuses);
             var published = new PublishedScan(tracker.Observe(scan));
             store.Publish(published);
             bool? persisted = persist ? Persist() : null;
@@ -113,6 +114,29 @@ public sealed partial class ScanCoordinator(
             return Failed(e.Message);
         }
     }
+
+    /// <summary>What each runtime socket said last (null: answered in full), to log changes, not every scan.</summary>
+    private readonly Dictionary<string, string?> _runtimeErrors = new(StringComparer.Ordinal);
+
+    private void LogRuntimeChanges(IReadOnlyList<Runtime.RuntimeStatus> statuses)
+    {
+        foreach (var status in statuses)
+        {
+            string? error = status.Complete ? null : status.Error ?? "no answer";
+            bool known = _runtimeErrors.TryGetValue(status.Socket, out string? before);
+            if (known && before == error) continue;
+            _runtimeErrors[status.Socket] = error;
+            if (error is not null) LogRuntimeUnreachable(status.Name, status.Socket, error);
+            else LogRuntimeAnswering(status.Name, status.Socket, status.Version ?? "unknown version");
+        }
+        foreach (string gone in _runtimeErrors.Keys.Where(s => statuses.All(t => t.Socket != s)).ToList()) _runtimeErrors.Remove(gone);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "runtime {Runtime} at {Socket} does not answer in full; orphans no runtime claims are blocked (runtime_unreachable): {Error}")]
+    private partial void LogRuntimeUnreachable(string runtime, string socket, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "runtime {Runtime} at {Socket} answers ({Version})")]
+    private partial void LogRuntimeAnswering(string runtime, string socket, string version);
 
     private (PublishedScan?, string?, bool?) Failed(string error)
     {

@@ -12,7 +12,7 @@ namespace VethExporter.KernelTests.Runtime;
 
 /// <summary>
 /// ARCHITECTURE §7 on a real kernel with real runtimes: the verdicts a scan draws with each runtime's word — dockerd's
-/// identity on its leak and its death blocking what it could own, containerd's not-ready sandbox the runtime's to
+/// identity on its leak, its death blocking what it could own, its restart cleaning its own, containerd's not-ready sandbox the runtime's to
 /// clean and never ours to delete, a ready CRI sandbox without a process in use. CRI-O is not packaged for Debian 12,
 /// so its way (a ready pod without an infra process) is played by a CRI server of the tests' own over a real pin.
 /// </summary>
@@ -33,7 +33,7 @@ public sealed class RuntimeVerdictKernelTests
         Assert.Single(scan.Verdicts, v => v.Runtime?.SandboxId == sandboxId);
 
     [SkippableFact]
-    public async Task A_dockerd_leak_carries_its_identity_and_a_dead_dockerd_blocks_every_orphan()
+    public async Task A_dockerd_leak_carries_its_identity_a_dead_dockerd_blocks_every_orphan_and_a_restarted_one_cleans_its_own()
     {
         using var host = new FakeHost();
         using var dockerd = new DockerdRuntime(host);
@@ -78,6 +78,26 @@ public sealed class RuntimeVerdictKernelTests
             Assert.All(orphans, v => Assert.Contains(Blockers.RuntimeUnreachable, v.Blockers));
             Assert.All(orphans, v => Assert.Null(v.Runtime));
             Assert.Contains(blind.Limitations, l => l.StartsWith($"runtime docker at {dockerd.Socket} did not answer fully", StringComparison.Ordinal));
+
+            // dockerd restarted (the shim thawed): it answers again, and what it says of the leak decides.
+            Tools.Run("kill", "-CONT", shim);
+            dockerd.Restart();
+            ScanResult? again = null;
+            Assert.True(await Eventually.TrueAsync(() =>
+            {
+                again = scanner.ScanAsync().GetAwaiter().GetResult();
+                return again.Runtime.Statuses.Single().Complete;
+            }, TimeSpan.FromSeconds(30)), $"the restarted dockerd does not answer: {again?.Runtime.Statuses.Single().Error}; exited {dockerd.Launcher.HasExited}: {(dockerd.Launcher.HasExited ? dockerd.Launcher.StandardError.ReadToEnd() : "")}");
+            // Restarted without live-restore, dockerd cleans up after itself: both containers exited, their shims, pins
+            // and veths gone; no orphan is left, and none is blocked any more.
+            Assert.Equal("exited", dockerd.Docker("inspect", "-f", "{{.State.Status}}", leak));
+            Assert.Equal("exited", dockerd.Docker("inspect", "-f", "{{.State.Status}}", live));
+            Assert.True(await Eventually.TrueAsync(() =>
+                !scanner.ScanAsync().GetAwaiter().GetResult().Verdicts.Any(v => v.Link.Name == leaked.Link.Name || v.Link.Name == liveVeth.Link.Name)),
+                "dockerd's containers kept their veths after its restart");
+            var clean = await scanner.ScanAsync();
+            Assert.All(clean.Verdicts.Where(v => v.IsOrphan), v => Assert.DoesNotContain(Blockers.RuntimeUnreachable, v.Blockers));
+            Assert.DoesNotContain(clean.Limitations, l => l.Contains("(runtime_unreachable)", StringComparison.Ordinal));
         }
         finally
         {

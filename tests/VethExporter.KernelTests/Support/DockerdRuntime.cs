@@ -36,14 +36,7 @@ public sealed class DockerdRuntime : IDisposable
                   --cgroup-parent /vxt-{_tag} --exec-opt native.cgroupdriver=cgroupfs \
                   --containerd-namespace vxt{_tag} --containerd-plugins-namespace vxt{_tag}p
                 """);
-            Launcher = host.Start("nsenter", $"--net={host.NetnsPath}", "unshare", "-m", "bash", Path.Combine(Root, "start.sh"));
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!File.Exists(Socket) || !File.Exists(Path.Combine(Root, "dockerd.pid")))
-            {
-                if (Launcher.HasExited) throw new InvalidOperationException($"dockerd exited {Launcher.ExitCode}: {Launcher.StandardError.ReadToEnd()}");
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("dockerd made no socket in 30 s");
-                Thread.Sleep(50);
-            }
+            Launcher = Launch();
             string image = Path.Combine(Root, "image");
             Directory.CreateDirectory(Path.Combine(image, "bin"));
             File.Copy("/bin/busybox", Path.Combine(image, "bin", "busybox"));
@@ -62,7 +55,37 @@ public sealed class DockerdRuntime : IDisposable
 
     public string Socket => Path.Combine(Root, "docker.sock");
 
-    public System.Diagnostics.Process Launcher { get; }
+    public System.Diagnostics.Process Launcher { get; private set; }
+
+    /// <summary>
+    /// Starts dockerd again on the same data and exec roots, in a new mount namespace of its own, after it died: what
+    /// a node does when dockerd crashed. The old mount namespace (and any pin in it) lives on while a shim holds it.
+    /// </summary>
+    public void Restart()
+    {
+        if (!Launcher.HasExited) throw new InvalidOperationException("dockerd is still running");
+        // Its containerd went with it on a real node (one crash, one restart); the shims, and their pins, stay.
+        foreach (int pid in Processes(cmdline => cmdline.StartsWith("containerd ", StringComparison.Ordinal)))
+            Tools.TryRun("kill", "-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Thread.Sleep(200);
+        File.Delete(Path.Combine(Root, "exec", "containerd", "containerd.pid"));
+        File.Delete(Path.Combine(Root, "dockerd.pid"));
+        File.Delete(Socket);
+        Launcher = Launch();
+    }
+
+    private System.Diagnostics.Process Launch()
+    {
+        var launcher = _host.Start("nsenter", $"--net={_host.NetnsPath}", "unshare", "-m", "bash", Path.Combine(Root, "start.sh"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!File.Exists(Socket) || !File.Exists(Path.Combine(Root, "dockerd.pid")))
+        {
+            if (launcher.HasExited) throw new InvalidOperationException($"dockerd exited {launcher.ExitCode}: {launcher.StandardError.ReadToEnd()}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("dockerd made no socket in 30 s");
+            Thread.Sleep(50);
+        }
+        return launcher;
+    }
 
     /// <summary>dockerd's pid (unshare execs bash, bash execs dockerd: the launcher's pid, as its pidfile says).</summary>
     public int DockerdPid => int.Parse(File.ReadAllText(Path.Combine(Root, "dockerd.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
@@ -75,18 +98,8 @@ public sealed class DockerdRuntime : IDisposable
     public void Dispose()
     {
         // dockerd's containerd and the shims: ours when their command line names our exec root or socket.
-        foreach (string dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
-        {
-            try
-            {
-                string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (cmdline.Contains(Root + "/", StringComparison.Ordinal) && !cmdline.StartsWith("dockerd", StringComparison.Ordinal))
-                    Tools.TryRun("kill", "-9", Path.GetFileName(dir));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
+        foreach (int pid in Processes(cmdline => !cmdline.StartsWith("dockerd", StringComparison.Ordinal)))
+            Tools.TryRun("kill", "-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (Launcher is { HasExited: false })
         {
             Launcher.Kill(entireProcessTree: true);
@@ -105,6 +118,24 @@ public sealed class DockerdRuntime : IDisposable
             TryDelete(() => Directory.Delete("/run/docker"));
         }
         TryDelete(() => _root.Delete(recursive: true));
+    }
+
+    /// <summary>The processes whose command line names our root and matches <paramref name="which"/>.</summary>
+    private List<int> Processes(Func<string, bool> which)
+    {
+        var found = new List<int>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (cmdline.Contains(Root + "/", StringComparison.Ordinal) && which(cmdline)) found.Add(int.Parse(Path.GetFileName(dir), System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return found;
     }
 
     private static void TryDelete(Action delete)
