@@ -39,6 +39,12 @@ public sealed record AttachmentVerdict(
     /// <summary>The runtime sandbox that claims it (by namespace or container id), if any (ARCHITECTURE §7).</summary>
     public RuntimeSandbox? Runtime { get; init; }
 
+    /// <summary>More than one sandbox claims its namespace: no one of them may clean it.</summary>
+    public bool RuntimeShared { get; init; }
+
+    /// <summary>Leaked, and <see cref="Runtime"/> still owns it (its blockers name runtime_owned): the runtime's to clean.</summary>
+    public bool RuntimeOwned { get; init; }
+
     /// <summary>The namespace is alive and held by its pin only: the pin is part of the leak.</summary>
     public bool PinLeaked => IsLeaked && Reason == AttachmentReasons.PinnedNoProcess;
 }

@@ -36,7 +36,7 @@ public static class BlockerRules
             _ => true,
         };
         if (!remediableReason) blockers.Add(Blockers.ReasonNotRemediable);
-        if (RuntimeJudge.BlockerFor(verdict, context.Runtime) is { } runtime) blockers.Add(runtime);
+        blockers.AddRange(RuntimeJudge.BlockersFor(verdict, context.Runtime));
         return blockers;
     }
 }

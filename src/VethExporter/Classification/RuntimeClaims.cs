@@ -58,6 +58,8 @@ public sealed record RuntimeClaims(
             byId,
             runtimes.Statuses.Where(s => !s.Complete).ToList())
         {
+            LivePids = inventory.Namespaces.SelectMany(n => n.Processes).Select(p => p.Pid).ToHashSet(),
+            Joined = byInode.Values.SelectMany(l => l).Select(Key).ToHashSet(StringComparer.Ordinal),
             ServerPids = runtimes.Statuses.Where(s => s.Complete && s.ServerPid is not null)
                 .GroupBy(s => s.Socket, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().ServerPid!.Value, StringComparer.Ordinal),
         };
@@ -67,6 +69,28 @@ public sealed record RuntimeClaims(
     private static int Rank(RuntimeSandbox s) => IsCri(s) && s.Running ? 0 : s.Running ? 1 : 2;
 
     public static bool IsCri(RuntimeSandbox sandbox) => sandbox.Runtime is RuntimeNames.Containerd or RuntimeNames.CriO;
+
+    /// <summary>Pids of every task the kernel inventory saw, in any namespace: a sandbox whose pid is among them is alive.</summary>
+    public IReadOnlySet<int> LivePids { get; init; } = new HashSet<int>();
+
+    /// <summary>Sandboxes whose netns path reached a namespace this scan (joined by inode).</summary>
+    public IReadOnlySet<string> Joined { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Different sandboxes claim the namespace.</summary>
+    public bool Shared(ulong? netnsInode) =>
+        netnsInode is ulong inode && ByInode.TryGetValue(inode, out var claims) && claims.Select(c => (c.Socket, c.SandboxId)).Distinct().Skip(1).Any();
+
+    /// <summary>
+    /// Listed as running (Docker, podman) or not ready (CRI), with nothing of it alive: its pid (if any) is no task
+    /// now and its netns path reaches no namespace. Only such a sandbox owns what is left of it elsewhere.
+    /// </summary>
+    public bool DeadButListed(RuntimeSandbox sandbox) =>
+        (IsCri(sandbox) ? !sandbox.Running : sandbox.Running)
+        && (sandbox.Pid is not int pid || !LivePids.Contains(pid))
+        && !Joined.Contains(Key(sandbox));
+
+    /// <summary>A sandbox's identity across runtimes: the socket it was listed on and its id.</summary>
+    private static string Key(RuntimeSandbox s) => s.Socket + " " + s.SandboxId;
 
     /// <summary>The sandbox claiming a namespace, the most protective first; null when none does.</summary>
     public RuntimeSandbox? Of(ulong? netnsInode) =>

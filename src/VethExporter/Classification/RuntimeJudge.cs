@@ -17,16 +17,19 @@ public static class RuntimeJudge
         return verdicts.Select(v =>
         {
             if (v.Peer.NetnsId is null || claims.Of(v.Peer.NetnsInode) is not { } sandbox) return v;
-            if (HeldOnlyByItsRuntime(v, claims.ServerOf(sandbox))) v = v with { State = VethStates.Orphan, Reason = Reasons.PinnedNoProcess };
+            bool shared = claims.Shared(v.Peer.NetnsInode);
+            if (!shared && HeldOnlyByItsRuntime(v, claims.ServerOf(sandbox))) v = v with { State = VethStates.Orphan, Reason = Reasons.PinnedNoProcess };
             return v.IsOrphan && VouchesFor(sandbox)
-                ? v with { State = VethStates.InUse, Reason = Reasons.RuntimeSandbox, Blockers = [], Runtime = sandbox }
-                : v with { Runtime = sandbox };
+                ? v with { State = VethStates.InUse, Reason = Reasons.RuntimeSandbox, Blockers = [], Runtime = sandbox, RuntimeShared = shared }
+                : v with { Runtime = sandbox, RuntimeShared = shared };
         }).ToList();
     }
 
     /// <summary>
-    /// The same for attachments, joined by namespace inode or by container id. A leaked attachment a runtime still
-    /// lists is runtime_owned; one no runtime claims while a runtime could not be asked is runtime_unreachable.
+    /// The same for attachments. Joined by namespace inode (or through its veth), a claim works as for veths. Joined
+    /// by container id alone (the namespace is gone), the runtime owns the leftovers only while it calls the sandbox
+    /// running or not ready with nothing of it alive: no process of its pid, no live namespace at its path. A
+    /// stopped container, or one restarted into a new namespace, only names the attachment; cni_del stays its way.
     /// </summary>
     public static List<AttachmentVerdict> Apply(IReadOnlyList<AttachmentVerdict> attachments, RuntimeClaims claims)
     {
@@ -34,14 +37,18 @@ public static class RuntimeJudge
         ArgumentNullException.ThrowIfNull(claims);
         return attachments.Select(a =>
         {
-            var sandbox = claims.Of(a.NetnsInode) ?? a.InterfaceVerdict?.Runtime ?? claims.ById.GetValueOrDefault(a.Key.ContainerId);
+            var joined = claims.Of(a.NetnsInode) ?? a.InterfaceVerdict?.Runtime;
+            var byId = joined is null ? claims.ById.GetValueOrDefault(a.Key.ContainerId) : null;
+            var sandbox = joined ?? byId;
+            bool shared = a.InterfaceVerdict?.RuntimeShared == true || claims.Shared(a.NetnsInode);
             if (sandbox is not null && a.IsLeaked && VouchesFor(sandbox))
-                return a with { State = AttachmentStates.Live, Reason = AttachmentReasons.RuntimeSandbox, Blockers = [], Runtime = sandbox };
-            if (!a.IsLeaked) return a with { Runtime = sandbox };
-            string? blocker = sandbox is not null ? Blockers.RuntimeOwned : claims.Unreachable.Count > 0 ? Blockers.RuntimeUnreachable : null;
-            return blocker is null || a.Blockers.Contains(blocker)
-                ? a with { Runtime = sandbox }
-                : a with { Runtime = sandbox, Blockers = [.. a.Blockers, blocker] };
+                return a with { State = AttachmentStates.Live, Reason = AttachmentReasons.RuntimeSandbox, Blockers = [], Runtime = sandbox, RuntimeShared = shared };
+            if (!a.IsLeaked) return a with { Runtime = sandbox, RuntimeShared = shared };
+            bool owned = joined is not null || (byId is not null && claims.DeadButListed(byId));
+            var blockers = a.Blockers.ToList();
+            foreach (string blocker in Blockers(owned, claims))
+                if (!blockers.Contains(blocker)) blockers.Add(blocker);
+            return a with { Runtime = sandbox, RuntimeShared = shared, RuntimeOwned = owned, Blockers = blockers };
         }).ToList();
     }
 
@@ -57,9 +64,15 @@ public static class RuntimeJudge
     /// <summary>Only a CRI runtime's ready sandbox is meant to be there without a process.</summary>
     public static bool VouchesFor(RuntimeSandbox sandbox) => RuntimeClaims.IsCri(sandbox) && sandbox.Running;
 
-    /// <summary>The runtime blocker of an orphan: owned by the runtime that claims it, or in doubt while one is unreachable.</summary>
-    public static string? BlockerFor(VethVerdict orphan, RuntimeClaims claims) =>
-        orphan.Runtime is not null ? Blockers.RuntimeOwned
-        : claims.Unreachable.Count > 0 ? Blockers.RuntimeUnreachable
-        : null;
+    /// <summary>
+    /// The runtime blockers of an orphan: owned by the runtime that claims it, and in doubt while any runtime is
+    /// unreachable (that one might claim it too: it blocks the runtime's cleanup as well as ours).
+    /// </summary>
+    public static IEnumerable<string> BlockersFor(VethVerdict orphan, RuntimeClaims claims) => Blockers(orphan.Runtime is not null, claims);
+
+    private static IEnumerable<string> Blockers(bool owned, RuntimeClaims claims)
+    {
+        if (owned) yield return Classification.Blockers.RuntimeOwned;
+        if (claims.Unreachable.Count > 0) yield return Classification.Blockers.RuntimeUnreachable;
+    }
 }

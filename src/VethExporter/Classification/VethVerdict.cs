@@ -20,4 +20,7 @@ public sealed record VethVerdict(
 
     /// <summary>The runtime sandbox that claims the peer's namespace, if any (ARCHITECTURE §7).</summary>
     public RuntimeSandbox? Runtime { get; init; }
+
+    /// <summary>More than one sandbox claims the peer's namespace (a podman pod's containers): no one of them may clean it.</summary>
+    public bool RuntimeShared { get; init; }
 }

@@ -49,7 +49,10 @@ public sealed record ExporterOptions(
 
     public ClassificationPolicy Policy => new(PeerNetnsGrace, Protect, DetachBridged, AllowNoVisibleHolder, AllowPeerNetnsStuck);
 
-    public ScannerOptions ScannerOptions => new(Paths, Policy) { Cni = Cni, Runtime = Runtime };
+    public ScannerOptions ScannerOptions => new(Paths, Policy) { Cni = Cni, Runtime = Runtime, RuntimeLimits = RuntimeLimits };
+
+    /// <summary>--runtime.timeout: each runtime's budget in one scan.</summary>
+    public RuntimeLimits RuntimeLimits { get; init; } = RuntimeLimits.Default;
 
     /// <summary>--runtime.docker-socket, --runtime.cri-socket: the runtimes asked each scan (by default the probed sockets).</summary>
     public RuntimeEndpoints Runtime { get; init; } = RuntimeEndpoints.Defaults;
@@ -148,7 +151,16 @@ public sealed record ExporterOptions(
             Cni = new CniPaths(CniDirectory("path.cni-cache"), CniDirectory("path.cni-networks"), procfs.TrimEnd('/') is { Length: > 0 } root ? root : "/"),
             CniBinDirs = Get("path.cni-bin")!.Split(':', StringSplitOptions.RemoveEmptyEntries),
             Runtime = RuntimeSockets(),
+            RuntimeLimits = RuntimeTimeout(),
         };
+
+        RuntimeLimits RuntimeTimeout()
+        {
+            var timeout = Duration("runtime.timeout", Get("runtime.timeout")!);
+            if (timeout < TimeSpan.FromSeconds(1)) throw new UsageException($"--runtime.timeout must be at least 1s, not {PrometheusDuration.Format(timeout)}");
+            if (timeout >= scanTimeout) throw new UsageException($"--runtime.timeout {PrometheusDuration.Format(timeout)} must be shorter than --scan.timeout {PrometheusDuration.Format(scanTimeout)}");
+            return RuntimeLimits.Within(timeout);
+        }
 
         RuntimeEndpoints RuntimeSockets()
         {

@@ -36,6 +36,7 @@ public static class Flags
         new("path.cni-bin", "CNI plugin directories, colon-separated, for cni_del (plugins must be root-owned and writable by no one else).", "/opt/cni/bin", Verbs: ServeRemediate),
         new("runtime.docker-socket", "Docker Engine API socket to ask (dockerd, podman's service), a path or unix:///path (repeatable; given sockets replace the probed defaults /run/docker.sock and /run/podman/podman.sock; none: ask none).", Repeatable: true, Verbs: Judging),
         new("runtime.cri-socket", "CRI runtime socket to ask (containerd, CRI-O), a path or unix:///path (repeatable; given sockets replace the probed defaults /run/containerd/containerd.sock and /run/crio/crio.sock; none: ask none).", Repeatable: true, Verbs: Judging),
+        new("runtime.timeout", "How long one scan waits for each runtime's answers (all its calls; one call gets half); past it the runtime counts as unreachable.", "5s", Verbs: Judging),
         new("netns", "Network namespace to scan as the host (a /run/netns pin or /proc/PID/ns/net). Default: our own."),
         new("log.format", "Log format: text or json.", "text", Verbs: Serve),
         new("metrics.orphan-details", "Export veth_orphan_info with one series per orphaned interface.", "false", IsSwitch: true, Verbs: Serve),

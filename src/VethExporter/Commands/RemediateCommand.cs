@@ -44,7 +44,7 @@ internal static class RemediateCommand
         using var remediator = new Remediator(coordinator, scanner.Netlink, options.Paths, new RemediationPolicy(options.MaxDeletes, options.DetachBridged, options.ReleaseNetns),
             audit, new RemediationMetrics(registry), clock, loggers.CreateLogger<Remediator>(),
             cni: new CniCleanup(scanner.Netns, scanner.Netlink, scanner.ListFirewallAsync, new CniCleanupOptions(options.CniBinDirs, CniCleanupOptions.Default.PluginTimeout)),
-            runtime: new RuntimeCleaner(RuntimeCleaner.DefaultLimits));
+            runtime: new RuntimeCleaner(RuntimeCleaner.DefaultLimits, options.Paths.Procfs));
 
         await coordinator.ScanNowAsync(cancellationToken).ConfigureAwait(false);
         await Task.Delay(SecondLook, cancellationToken).ConfigureAwait(false);

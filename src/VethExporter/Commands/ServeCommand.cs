@@ -93,7 +93,7 @@ internal static partial class ServeCommand
                 sp.GetRequiredService<ScanCoordinator>(), scanner.Netlink, options.Paths, sp.GetRequiredService<RemediationPolicy>(),
                 sp.GetRequiredService<AuditLog>(), remediationMetrics, TimeProvider.System, sp.GetRequiredService<ILogger<Remediator>>(), budget,
                 new CniCleanup(scanner.Netns, scanner.Netlink, scanner.ListFirewallAsync, new CniCleanupOptions(options.CniBinDirs, CniCleanupOptions.Default.PluginTimeout)),
-                new RuntimeCleaner(RuntimeCleaner.DefaultLimits)));
+                new RuntimeCleaner(RuntimeCleaner.DefaultLimits, options.Paths.Procfs)));
 
             if (options.TokenFile is not null)
             {

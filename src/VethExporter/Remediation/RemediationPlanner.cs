@@ -20,7 +20,7 @@ public static class RemediationPlanner
     {
         allowance ??= new DeletionAllowance(policy.MaxDeletes, int.MaxValue);
         var cached = (attachments ?? []).Where(a => a.Cache is not null).ToList();
-        bool ByRuntime(AttachmentVerdict a) => runtimeCleanup && a.Runtime is not null && a.Blockers.Contains(Blockers.RuntimeOwned);
+        bool ByRuntime(AttachmentVerdict a) => runtimeCleanup && a.Runtime is not null && a.RuntimeOwned;
         var attachmentOf = new Dictionary<int, AttachmentVerdict>();
         foreach (var a in cached.Where(a => a.HostInterface is not null)) attachmentOf.TryAdd(a.HostInterface!.Index, a);
         // A name shared by several links (names that do not decode all read as U+FFFD) addresses none of them.
@@ -37,6 +37,7 @@ public static class RemediationPlanner
 
         int deletions = 0;
         var goesWithOther = new HashSet<int>();
+        var goesWithKeys = new HashSet<string>(StringComparer.Ordinal);
         // Leaked attachments whose netns is gone have no veth to name them: `all` reaches them here.
         if (request.All && request.Bridge is null)
         {
@@ -44,8 +45,11 @@ public static class RemediationPlanner
                 .OrderBy(a => PlannedItem.KeyOf(a), StringComparer.Ordinal))
             {
                 string key = PlannedItem.KeyOf(a);
-                if (alreadyDecided is not null && alreadyDecided.Contains(key)) continue;
-                items.Add(ByRuntime(a) ? PlanRuntimeCleanup(key, null, a, allowance, ref deletions) : PlanCniDel(key, null, a, allowance, ref deletions));
+                if ((alreadyDecided is not null && alreadyDecided.Contains(key)) || goesWithKeys.Contains(key)) continue;
+                if (ByRuntime(a))
+                    items.AddRange(SandboxCleanupPlan.Plan(key, null, a, verdicts, attachmentOf, cached, allowance, alreadyDecided, ref deletions, goesWithOther, goesWithKeys));
+                else
+                    items.Add(PlanCniDel(key, null, a, allowance, ref deletions));
             }
         }
         foreach (var (name, verdict) in scope)
@@ -70,7 +74,8 @@ public static class RemediationPlanner
             // A sandbox its runtime still owns is the runtime's to clean: it runs its own DEL and forgets the sandbox.
             if (runtimeCleanup && verdict.Runtime is not null && verdict.Blockers.Contains(Blockers.RuntimeOwned))
             {
-                items.Add(PlanRuntimeCleanup(name, verdict, attachmentOf.GetValueOrDefault(verdict.Link.Index), allowance, ref deletions));
+                items.AddRange(SandboxCleanupPlan.Plan(name, verdict, attachmentOf.GetValueOrDefault(verdict.Link.Index), verdicts, attachmentOf, cached,
+                    allowance, alreadyDecided, ref deletions, goesWithOther, goesWithKeys));
                 continue;
             }
             // A veth a CNI ADD made goes with its attachment, by the DEL that undoes all of it: deleting it
@@ -125,26 +130,6 @@ public static class RemediationPlanner
             }
         }
         return items;
-    }
-
-    /// <summary>
-    /// The runtime's own plumbing (the bridge port, qdiscs and addresses its network setup made) and its ownership
-    /// do not block runtime_cleanup; identity, age, protection, host view, XDP, firewall references and budgets do.
-    /// </summary>
-    private static readonly HashSet<string> RuntimePlumbing =
-        [Blockers.RuntimeOwned, Blockers.BridgePort, Blockers.BridgeMacSource, Blockers.Tc, Blockers.Addresses];
-
-    private static PlannedItem PlanRuntimeCleanup(string key, VethVerdict? verdict, AttachmentVerdict? attachment, DeletionAllowance allowance, ref int deletions)
-    {
-        var blockers = (verdict?.Blockers ?? []).Concat(attachment?.Blockers ?? []).Where(b => !RuntimePlumbing.Contains(b)).Distinct().ToList();
-        // An attachment in doubt next to the runtime's claim: something does not add up.
-        if (attachment is { IsLeaked: false }) blockers.Add(RefusalReasons.AttachmentUnknown);
-        if (blockers.Count > 0)
-            return new PlannedItem(key, verdict, RemediationResults.Refused, RemediationActions.None, blockers, Attachment: attachment);
-        if (allowance.Exhausted(deletions) is { } budget)
-            return new PlannedItem(key, verdict, RemediationResults.Refused, RemediationActions.None, [budget], Attachment: attachment);
-        deletions++;
-        return new PlannedItem(key, verdict, null, RemediationActions.RuntimeCleanup, [], Attachment: attachment);
     }
 
     private static PlannedItem PlanCniDel(string key, VethVerdict? verdict, AttachmentVerdict attachment, DeletionAllowance allowance, ref int deletions)

@@ -49,6 +49,15 @@ public static class RefusalReasons
     /// <summary>A plugin of the cached config cannot be found or trusted, or the config cannot be replayed.</summary>
     public const string PluginUnusable = "plugin_unusable";
 
+    /// <summary>Several sandboxes claim the namespace (a podman pod's containers): cleaning one would not free it.</summary>
+    public const string SandboxShared = "sandbox_shared";
+
+    /// <summary>Another veth or attachment of the same sandbox, which its cleanup would take too, may not go.</summary>
+    public const string SandboxMemberBlocked = "sandbox_member_blocked";
+
+    /// <summary>Right before runtime_cleanup the runtime described the sandbox otherwise than the scan (restarted, gone, its pid alive).</summary>
+    public const string SandboxChanged = "sandbox_changed";
+
     /// <summary>The name does not pick out one link: it is shared, or does not decode.</summary>
     public const string AmbiguousName = "ambiguous_name";
 }

@@ -98,7 +98,8 @@ internal sealed partial class Remediator(
         {
             var result = !item.Go ? Decided(item)
                 : item.Action == RemediationActions.CniDel ? await CniDelAsync(item, fresh, context, cancellationToken).ConfigureAwait(false)
-                : item.Action == RemediationActions.RuntimeCleanup ? await RuntimeCleanupAsync(item, context).ConfigureAwait(false)
+                : item.Action == RemediationActions.RuntimeCleanup && item.GoesWith is null ? await RuntimeCleanupAsync(item, context).ConfigureAwait(false)
+                : item.GoesWith is not null && item.Verdict is null ? FollowAttachment(item, context, request.DryRun)
                 : request.DryRun ? Outcome(item, RemediationResults.WouldDelete, null)
                 : item.GoesWith is not null ? await FollowAsync(item, context).ConfigureAwait(false)
                 : await ExecuteAsync(item, context, Followers(item, results.Count), cancellationToken).ConfigureAwait(false);
@@ -249,9 +250,12 @@ internal sealed partial class Remediator(
         if (verdict is not null)
         {
             var now = netlink.GetLink(verdict.Link.Index, out int errno);
-            if (now is null && !Errno.IsGone(errno))
-                return Outcome(item, RemediationResults.Failed, $"re-reading the link failed: {Errno.Describe(errno)}");
-            if (now is not null && !SameIdentity(verdict.Link, now))
+            if (now is null)
+            {
+                return Errno.IsGone(errno) ? Outcome(item, RemediationResults.NotFound, "it disappeared before it was touched")
+                    : Outcome(item, RemediationResults.Failed, $"re-reading the link failed: {Errno.Describe(errno)}");
+            }
+            if (!SameIdentity(verdict.Link, now))
                 return Outcome(item with { Blockers = [RefusalReasons.IdentityChanged] }, RemediationResults.Refused,
                     $"ifindex {verdict.Link.Index} is now {now.Name} {now.Mac}") with { Removes = removes };
         }
@@ -261,8 +265,12 @@ internal sealed partial class Remediator(
             && HolderRecheck.FindHolder(paths, netlink, peerInode, peerNsid, context.RuntimeServers.GetValueOrDefault(sandbox.Socket)) is { } holder)
             return Outcome(item with { Blockers = [RefusalReasons.HoldersChanged] }, RemediationResults.Refused, $"its namespace is held now: {holder}");
 
+        // The runtime's word again, last: a container restarted under its policy keeps its id, not its namespace.
+        if (await runtime!.ChangedAsync(sandbox, CancellationToken.None).ConfigureAwait(false) is { } changed)
+            return Outcome(item with { Blockers = [RefusalReasons.SandboxChanged] }, RemediationResults.Refused, changed) with { Removes = removes };
+
         context.Acted.Add(item.Interface);
-        var asked = await runtime!.StopAndRemoveAsync(sandbox, CancellationToken.None).ConfigureAwait(false);
+        var asked = await runtime.StopAndRemoveAsync(sandbox, CancellationToken.None).ConfigureAwait(false);
         var steps = asked.Steps.ToList();
         if (!asked.Done) return Outcome(item, RemediationResults.Failed, asked.Error) with { Removes = [.. removes, .. steps.Select(s => "done: " + s)] };
 
@@ -270,7 +278,7 @@ internal sealed partial class Remediator(
         if (left.Count > 0)
         {
             steps.Add($"{sandbox.Runtime} left {string.Join(", ", left)}");
-            await FinishAfterRuntimeAsync(item, pins, steps).ConfigureAwait(false);
+            await FinishAfterRuntimeAsync(item, pins, steps, context).ConfigureAwait(false);
             left = await LeftAfterRuntimeAsync(item, pins, settle: false).ConfigureAwait(false);
         }
         var result = left.Count == 0
@@ -289,9 +297,23 @@ internal sealed partial class Remediator(
     /// and nothing else lives there); a veth no DEL explains by detach-and-delete, only if nothing but the runtime's
     /// ownership blocked it.
     /// </summary>
-    private async Task FinishAfterRuntimeAsync(PlannedItem item, IReadOnlyList<NetnsPin> pins, List<string> steps)
+    private async Task FinishAfterRuntimeAsync(PlannedItem item, IReadOnlyList<NetnsPin> pins, List<string> steps, RequestContext context)
     {
         var attachment = item.Attachment;
+        // Our own hands now: no exception for anyone's fd, the runtime's included, and our own intent first.
+        if (item.Verdict?.Peer is { NetnsId: int nsid, NetnsInode: ulong peerInode } && netlink.GetLink(item.Verdict.Link.Index, out _) is not null
+            && HolderRecheck.FindHolder(paths, netlink, peerInode, nsid) is { } holder)
+        {
+            steps.Add($"not finished by us: its namespace is held: {holder}");
+            return;
+        }
+        string fallback = cni is not null && attachment is { Cache: { } cached } && File.Exists(cached.Path) ? RemediationActions.CniDel
+            : item.Verdict?.Link.MasterIndex is not null ? RemediationActions.DetachDelete : RemediationActions.Delete;
+        if (!audit.Write(IntentFor(context, item with { Action = fallback }, item with { Action = fallback }), sync: true))
+        {
+            steps.Add("not finished by us: the audit file cannot be written");
+            return;
+        }
         if (cni is not null && attachment is { Cache: { } entry } && File.Exists(entry.Path))
         {
             string netnsArgument = attachment.Netns is { } path && attachment.NetnsInode is ulong inode && PinReaches(path, inode) ? path : "";
@@ -368,6 +390,22 @@ internal sealed partial class Remediator(
         coordinator.MarkRemediated(verdict);
         LogDeleted(logger, verdict.Link.Name, verdict.Link.Index, item.Action, context.RequestId);
         return Outcome(item, RemediationResults.Deleted, null);
+    }
+
+    /// <summary>
+    /// An attachment without a veth that goes with its sandbox's runtime_cleanup: cleaned if what the runtime left of
+    /// it is gone once that ran (its cache file, leases, chains), else failed naming what is left; untouched if it did not run.
+    /// </summary>
+    private InterfaceResult FollowAttachment(PlannedItem item, RequestContext context, bool dryRun)
+    {
+        if (dryRun) return Outcome(item, RemediationResults.WouldDelete, null);
+        if (!context.Acted.Contains(item.GoesWith!))
+            return Outcome(item with { Blockers = [RefusalReasons.NamespaceNotReleased] }, RemediationResults.Refused,
+                $"it was to go with {item.GoesWith}, which did not go; it was not touched");
+        context.Acted.Add(item.Interface);
+        var left = cni?.LeftoversAsync(item.Attachment!, [], CancellationToken.None).GetAwaiter().GetResult() ?? [];
+        return left.Count == 0 ? Outcome(item, RemediationResults.Deleted, null)
+            : Outcome(item, RemediationResults.Failed, $"still present after {item.GoesWith}'s runtime_cleanup: {string.Join(", ", left)}");
     }
 
     /// <summary>A veth planned to go with another interface: gone if that one's action was carried out, else untouched.</summary>

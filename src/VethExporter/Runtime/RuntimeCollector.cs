@@ -61,7 +61,7 @@ public static class RuntimeCollector
             return (progress.Failed(endpoint, $"{progress.Stage}: no complete answer within the budget of {limits.Budget.TotalMilliseconds:0} ms"), []);
         }
         catch (Exception e) when (e is RuntimeAnswerException or TimeoutException or RpcException or HttpRequestException or IOException
-            or System.Net.Sockets.SocketException or InvalidOperationException)
+            or System.Net.Sockets.SocketException or InvalidOperationException or ArgumentException or FormatException)
         {
             return (progress.Failed(endpoint, Describe(progress.Stage, e)), []);
         }
@@ -85,13 +85,15 @@ public static class RuntimeCollector
         var version = await client.VersionAsync(cancellationToken).ConfigureAwait(false);
         progress.Answered(version.Name, version.Version);
         progress.Stage = "/containers/json";
-        var listed = await client.ListAsync(cancellationToken).ConfigureAwait(false);
+        // A list that names a container twice is the runtime's mistake: once is enough.
+        var listed = (await client.ListAsync(cancellationToken).ConfigureAwait(false)).DistinctBy(c => c.Id, StringComparer.Ordinal).ToList();
         progress.Stage = "/containers/{id}/json";
         var running = listed.Where(c => c.State == "running").ToList();
         var inspected = new DockerContainer?[running.Count];
         await Parallel.ForAsync(0, running.Count, new ParallelOptions { MaxDegreeOfParallelism = limits.Parallelism, CancellationToken = cancellationToken },
             async (i, ct) => inspected[i] = await client.InspectAsync(running[i].Id, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        var byId = inspected.Where(c => c is not null).ToDictionary(c => c!.Id, c => c!, StringComparer.Ordinal);
+        var byId = new Dictionary<string, DockerContainer>(StringComparer.Ordinal);
+        foreach (var c in inspected) if (c is not null) byId.TryAdd(c.Id, c);
         var sandboxes = new List<RuntimeSandbox>(listed.Count);
         foreach (var c in listed)
         {
@@ -117,7 +119,7 @@ public static class RuntimeCollector
         var version = await client.VersionAsync(cancellationToken).ConfigureAwait(false);
         progress.Answered(CriName(version.RuntimeName, endpoint), version.RuntimeVersion);
         progress.Stage = "ListPodSandbox";
-        var listed = await client.ListAsync(cancellationToken).ConfigureAwait(false);
+        var listed = (await client.ListAsync(cancellationToken).ConfigureAwait(false)).DistinctBy(s => s.Id, StringComparer.Ordinal).ToList();
         progress.Stage = "PodSandboxStatus";
         var statuses = new CriSandbox?[listed.Count];
         await Parallel.ForAsync(0, listed.Count, new ParallelOptions { MaxDegreeOfParallelism = limits.Parallelism, CancellationToken = cancellationToken },

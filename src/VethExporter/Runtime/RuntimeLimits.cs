@@ -15,5 +15,8 @@ public sealed record RuntimeLimits(
     int MaxSandboxes = 4096,
     int Parallelism = 4)
 {
-    public static RuntimeLimits Default { get; } = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1));
+    public static RuntimeLimits Default { get; } = Within(TimeSpan.FromSeconds(5));
+
+    /// <summary>--runtime.timeout: the whole budget; one call may take half of it, at least a second.</summary>
+    public static RuntimeLimits Within(TimeSpan budget) => new(budget, TimeSpan.FromTicks(Math.Max(budget.Ticks / 2, TimeSpan.TicksPerSecond)));
 }

@@ -41,7 +41,9 @@ internal static class UnixSocketHandler
 
     /// <summary>
     /// The kernel's word on who serves a connected unix socket: the pid of struct ucred, recorded when the server
-    /// called listen(). Null when the kernel gives none (0: a server in another pid namespace).
+    /// called listen(). Trusted only for a root server that is not pid 1: a socket systemd activates was listened on
+    /// by systemd, not by the runtime that answers; a server of another user is nobody's word on the runtime. Null
+    /// then, and when the kernel gives none (0: a server in another pid namespace).
     /// </summary>
     private static int? ServerPid(Socket socket)
     {
@@ -49,8 +51,10 @@ internal static class UnixSocketHandler
         try
         {
             int length = socket.GetRawSocketOption(SolSocket, SoPeercred, ucred);
-            int pid = length >= 4 ? System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(ucred) : 0;
-            return pid > 0 ? pid : null;
+            if (length < 8) return null;
+            int pid = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(ucred);
+            uint uid = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(ucred[4..]);
+            return pid > 1 && uid == 0 ? pid : null;
         }
         catch (SocketException)
         {

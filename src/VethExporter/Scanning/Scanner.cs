@@ -90,8 +90,10 @@ public sealed class Scanner : IDisposable
         long clock = _clock.GetTimestamp();
         // The runtimes first, each within its budget, then the kernel: answering an inspect, podman enters the
         // container's namespace, and a holder we caused ourselves must not be in the kernel's view.
+        // Waited for on this thread: the coordinator gives each scan a thread of its own, and the kernel work that
+        // follows must stay on it (a system call that never returns holds that thread, not one of the pool's).
         var runtime = _options.Runtime is { } endpoints
-            ? await RuntimeCollector.CollectAsync(endpoints, _options.RuntimeLimits, cancellationToken).ConfigureAwait(false)
+            ? RuntimeCollector.CollectAsync(endpoints, _options.RuntimeLimits, cancellationToken).GetAwaiter().GetResult()
             : RuntimeInventory.Empty;
         var inventory = _collector.Collect();
         var claims = RuntimeClaims.Build(runtime, NetnsInodes.InodesOf(NetnsInodes.Stat(runtime)), inventory);

@@ -47,7 +47,7 @@ public sealed class PodmanCleanupKernelTests
 
         // Default flags: detach-bridged, runtime cleanup, cni_del all on; only the paths of this machine's podman are given.
         await using var served = await ServedExporter.StartAsync(host, null,
-            "--runtime.docker-socket", "unix://" + podman.ApiSocket,
+            "--runtime.docker-socket", "unix://" + podman.ApiSocket, "--runtime.timeout", "20s",
             "--path.cni-cache", "/var/lib/cni", "--path.cni-networks", "/var/lib/cni/networks", "--path.cni-bin", "/usr/lib/cni");
 
         JsonElement leaked = default, alive = default, attachment = default;
@@ -85,7 +85,7 @@ public sealed class PodmanCleanupKernelTests
         Assert.Contains(veth, host.Links());
 
         var done = await RemediateAsync(served, $$"""{"interfaces":["{{veth}}"],"dryRun":false}""");
-        Assert.True(done.GetProperty("result").GetString() == "deleted", done.ToString());
+        Assert.True(done.GetProperty("result").GetString() == "deleted", $"{done}; holders now: {Holders(served, veth)}");
         Assert.Equal("runtime_cleanup", done.GetProperty("action").GetString());
 
         // podman did it all, and knows it: its CLI works, the container is gone from it, nothing of it is left.
@@ -105,6 +105,17 @@ public sealed class PodmanCleanupKernelTests
         Assert.True(File.Exists($"/var/lib/cni/results/{podman.Network}-{live}-eth0"));
         await served.WaitForSampleAsync("veth_remediation_actions_total{action=\"runtime_cleanup\",result=\"deleted\"}", 1);
         Assert.Contains(AuditTrail.Read(served.AuditFile), l => l.Name == veth && l.Result == "deleted" && l.Action == "runtime_cleanup");
+    }
+
+    /// <summary>What holds the veth's peer namespace, as the exporter sees it now, with each fd holder's command line.</summary>
+    private static string Holders(ServedExporter served, string veth)
+    {
+        using var snapshot = JsonDocument.Parse(served.Http.GetStringAsync("/api/v1/orphans").GetAwaiter().GetResult());
+        var item = Interfaces(snapshot).FirstOrDefault(i => i.GetProperty("name").GetString() == veth);
+        if (item.ValueKind != JsonValueKind.Object) return "gone";
+        var fds = item.GetProperty("peer").GetProperty("holders").GetProperty("fds").EnumerateArray().Select(f => f.GetInt32())
+            .Select(pid => $"{pid} {(File.Exists($"/proc/{pid}/cmdline") ? File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ') : "gone")}");
+        return $"{item.GetProperty("state").GetString()}/{item.GetProperty("reason").GetString()}, fds: {string.Join(" | ", fds)}; runtimes {snapshot.RootElement.GetProperty("runtimes")}";
     }
 
     private static async Task<JsonElement> RemediateAsync(ServedExporter served, string body)

@@ -101,7 +101,7 @@ public class ConnectionFloodKernelTests(ITestOutputHelper output)
         await using var served = await ServedExporter.StartAsync(host, null,
             "--remediation.listen-address", $"127.0.0.1:{remediationPort}", "--remediation.max-connections", "8", "--web.max-connections", "40");
 
-        using (var flood = await IdleConnections.OpenAsync(remediationPort, 60))
+        using (var flood = await IdleConnections.OpenAsync(remediationPort, 60, overLimit: true))
         {
             await Task.Delay(500);
             int closed = flood.ClosedByServer();

@@ -8,22 +8,39 @@ public sealed class IdleConnections : IDisposable
 {
     private readonly List<Socket> _sockets = [];
 
-    public int Count => _sockets.Count;
+    /// <summary>Connections attempted: held, or refused or reset by the server while they were being opened.</summary>
+    public int Count => _sockets.Count + _refused;
+
+    private int _refused;
 
     /// <summary>Opens count connections, a batch at a time so the listen backlog never overflows into SYN retries.</summary>
-    public static async Task<IdleConnections> OpenAsync(int port, int count, byte[]? send = null)
+    /// <param name="overLimit">
+    /// The server is meant to turn some away: one it resets before our side saw the connection up counts as closed
+    /// by the server instead of failing the open.
+    /// </param>
+    public static async Task<IdleConnections> OpenAsync(int port, int count, byte[]? send = null, bool overLimit = false)
     {
         var connections = new IdleConnections();
         for (int done = 0; done < count; done += 100)
         {
-            var batch = Enumerable.Range(0, Math.Min(100, count - done)).Select(async _ =>
+            var batch = Enumerable.Range(0, Math.Min(100, count - done)).Select(async Task<Socket?> (_) =>
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(IPAddress.Loopback, port);
-                if (send is not null) await socket.SendAsync(send);
-                return socket;
+                try
+                {
+                    await socket.ConnectAsync(IPAddress.Loopback, port);
+                    if (send is not null) await socket.SendAsync(send);
+                    return socket;
+                }
+                catch (SocketException e) when (overLimit && e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
+                {
+                    socket.Dispose();
+                    return null;
+                }
             });
-            connections._sockets.AddRange(await Task.WhenAll(batch));
+            var opened = await Task.WhenAll(batch);
+            connections._sockets.AddRange(opened.OfType<Socket>());
+            connections._refused += opened.Count(s => s is null);
         }
         return connections;
     }
@@ -31,7 +48,7 @@ public sealed class IdleConnections : IDisposable
     /// <summary>How many the server has closed (a FIN or a reset seen, after reading whatever it answered).</summary>
     public int ClosedByServer()
     {
-        int closed = 0;
+        int closed = _refused;
         byte[] buffer = new byte[4096];
         foreach (var socket in _sockets)
         {

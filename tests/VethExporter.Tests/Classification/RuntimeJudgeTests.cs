@@ -122,6 +122,46 @@ public sealed class RuntimeJudgeTests
     }
 
     [Fact]
+    public void By_container_id_alone_only_a_listed_sandbox_with_nothing_alive_owns_the_leftovers()
+    {
+        // Two stealth leaks (namespace gone): podman still calls one running, its process dead; the other it stopped.
+        var inventory = new InventoryBuilder().Veth("vethlive", 0).Namespace(0, pids: [4321]).Build();
+        var cni = new CniBuilder()
+            .Attachment("podnet", PodmanId, "vethgone1", "02:00:00:00:01:aa", "/run/netns/g1", "10.22.0.3").Path("/run/netns/g1", null)
+            .Attachment("podnet", new string('e', 64), "vethgone2", "02:00:00:00:01:bb", "/run/netns/g2", "10.22.0.4").Path("/run/netns/g2", null)
+            .Attachment("podnet", new string('f', 64), "vethgone3", "02:00:00:00:01:cc", "/run/netns/g3", "10.22.0.5").Path("/run/netns/g3", null);
+        var runtimes = Said(
+            Sandbox(RuntimeNames.Podman, PodmanId, true, null) with { Pid = 999 },
+            Sandbox(RuntimeNames.Podman, new string('e', 64), false, null, "exited"),
+            // Restarted under its policy: running again, its pid alive.
+            Sandbox(RuntimeNames.Podman, new string('f', 64), true, null) with { Pid = 4321 });
+        var claims = RuntimeClaims.Build(runtimes, new Dictionary<string, ulong>(), inventory);
+        var verdicts = RuntimeJudge.Apply(Classifier.Classify(inventory, ClassificationPolicy.Default), claims);
+        var attachments = RuntimeJudge.Apply(cni.Judge(inventory, verdicts), claims).ToDictionary(a => a.Key.ContainerId);
+
+        Assert.True(attachments[PodmanId].RuntimeOwned);
+        Assert.Contains(Blockers.RuntimeOwned, attachments[PodmanId].Blockers);
+        foreach (string other in new[] { new string('e', 64), new string('f', 64) })
+        {
+            Assert.Equal(other, attachments[other].Runtime?.SandboxId); // attributed
+            Assert.False(attachments[other].RuntimeOwned);              // not the runtime's to clean: cni_del as before
+            Assert.DoesNotContain(Blockers.RuntimeOwned, attachments[other].Blockers);
+        }
+    }
+
+    [Fact]
+    public void An_unreachable_runtime_blocks_claimed_orphans_too_and_a_shared_namespace_is_marked()
+    {
+        var host = Host();
+        var runtimes = new RuntimeInventory(
+            [Sandbox(RuntimeNames.Podman, PodmanId, true, "/run/netns/c"), Sandbox(RuntimeNames.Podman, new string('b', 64), true, "/run/netns/c")],
+            [new RuntimeStatus(RuntimeNames.Podman, "/run/x.sock", true, null), new RuntimeStatus(RuntimeNames.CriO, "/run/crio/crio.sock", false, "Version: gRPC Unavailable")]);
+        var veth1 = Judge(host, runtimes).Verdicts.Single(v => v.Link.Name == "veth1");
+        Assert.Equal([Blockers.RuntimeOwned, Blockers.RuntimeUnreachable], veth1.Blockers);
+        Assert.True(veth1.RuntimeShared); // a pod's two containers: cleaning one frees nothing
+    }
+
+    [Fact]
     public void No_runtime_at_all_changes_nothing()
     {
         var (verdicts, _) = Judge(Host(), RuntimeInventory.Empty);

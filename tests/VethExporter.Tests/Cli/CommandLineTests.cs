@@ -39,6 +39,10 @@ public class CommandLineTests
         Assert.Contains("only unix sockets", bad.Message, StringComparison.Ordinal);
         var narrowed = ExporterOptions.From(CommandLine.Parse(["serve", "--remediation.detach-bridged=false"], Flags.All), _ => null);
         Assert.False(narrowed.DetachBridged);
+        var slow = ExporterOptions.From(CommandLine.Parse(["serve", "--runtime.timeout", "30s"], Flags.All), _ => null).RuntimeLimits;
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15)), (slow.Budget, slow.CallTimeout));
+        Assert.Equal(TimeSpan.FromSeconds(5), ExporterOptions.From(CommandLine.Parse(["scan"], Flags.All), _ => null).RuntimeLimits.Budget);
+        Assert.Throws<UsageException>(() => ExporterOptions.From(CommandLine.Parse(["serve", "--runtime.timeout", "2m"], Flags.All), _ => null));
     }
 
     [Fact]

@@ -79,6 +79,34 @@ public sealed class RuntimeCleanupPlannerTests
     }
 
     [Fact]
+    public void A_sandbox_goes_whole_and_only_if_every_veth_of_it_may_go()
+    {
+        // One podman container with two networks: two veths peered into one pinned namespace.
+        var hosts = new InventoryBuilder().Bridge("cni0")
+            .Veth("vethnet1", 0, master: "cni0").Veth("vethnet2", 0).Namespace(0, pins: ["/run/netns/netns-1"]);
+        var inventory = hosts.Build();
+        var runtimes = new RuntimeInventory([new RuntimeSandbox(RuntimeNames.Podman, Id, "web", "running", true, "/run/netns/netns-1", null, null, null, "/run/x.sock")],
+            [new RuntimeStatus(RuntimeNames.Podman, "/run/x.sock", true, null)]);
+        var claims = RuntimeClaims.Build(runtimes, new Dictionary<string, ulong>(), inventory);
+        var policy = ClassificationPolicy.Default with { DetachBridged = true };
+        List<PlannedItem> PlanWith(System.Text.RegularExpressions.Regex? protect)
+        {
+            var judged = policy with { Protect = protect };
+            var context = BlockerContext.From(inventory, new HashSet<string>(), judged) with { Runtime = claims };
+            var verdicts = RuntimeJudge.Apply(Classifier.Classify(inventory, judged), claims)
+                .Select(v => v.IsOrphan ? v with { Blockers = BlockerRules.Evaluate(v, context) } : v).ToList();
+            return RemediationPlanner.Plan(verdicts, new RemediationRequest(["vethnet1"], All: false, null, null, DryRun: false), Policy, runtimeCleanup: true);
+        }
+
+        var whole = PlanWith(null);
+        Assert.Equal(["vethnet1 runtime_cleanup ", "vethnet2 runtime_cleanup vethnet1"], whole.Select(i => $"{i.Interface} {i.Action} {i.GoesWith}"));
+        Assert.All(whole, i => Assert.True(i.Go));
+
+        var refused = Assert.Single(PlanWith(new System.Text.RegularExpressions.Regex("^vethnet2$")));
+        Assert.Equal((RemediationResults.Refused, RefusalReasons.SandboxMemberBlocked), (refused.Result, refused.Blockers.Single()));
+    }
+
+    [Fact]
     public void A_named_runtime_owned_interface_goes_by_its_runtime()
     {
         var item = Assert.Single(Plan(request: new RemediationRequest(["vethdocker"], All: false, null, null, DryRun: true)));

@@ -53,14 +53,26 @@ public sealed class DockerEngineTests : IDisposable
         using var server = Serve(Engine(PodmanVersion));
         var inventory = await Collect();
         var status = Assert.Single(inventory.Statuses);
-        // The server is this process: the kernel says so (SO_PEERCRED).
-        Assert.Equal(new RuntimeStatus("podman", server.Path, true, null, "4.3.1") { ServerPid = Environment.ProcessId }, status);
+        // The server is this process: the kernel says so (SO_PEERCRED), trusted when it runs as root.
+        Assert.Equal(new RuntimeStatus("podman", server.Path, true, null, "4.3.1") { ServerPid = Environment.IsPrivilegedProcess ? Environment.ProcessId : null }, status);
         Assert.Equal(2, inventory.Sandboxes.Count);
         var live = inventory.Sandboxes.Single(s => s.SandboxId == Live);
         Assert.Equal(new RuntimeSandbox("podman", Live, "web", "running", true, "/run/netns/netns-0f1e2d3c", null, null, 4242, server.Path), live);
         var exited = inventory.Sandboxes.Single(s => s.SandboxId == Exited);
         Assert.Equal(("old", "exited", false, (string?)null), (exited.ContainerName, exited.State, exited.Running, exited.NetnsPath));
         Assert.DoesNotContain(server.Requests, r => r.Contains(Exited, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_list_that_names_a_container_twice_counts_it_once_and_fails_no_scan()
+    {
+        string twice = $$"""
+            [{"Id":"{{Live}}","Names":["/web"],"State":"running"},{"Id":"{{Live}}","Names":["/web"],"State":"running"}]
+            """;
+        using var server = Serve(Engine(PodmanVersion, list: _ => FakeReply.Json(twice)));
+        var inventory = await Collect();
+        Assert.True(inventory.Statuses.Single().Complete, inventory.Statuses.Single().Error);
+        Assert.Equal([Live], inventory.Sandboxes.Select(s => s.SandboxId));
     }
 
     [Fact]
