@@ -156,9 +156,15 @@ public sealed record ExporterOptions(
 
         RuntimeLimits RuntimeTimeout()
         {
+            bool given = (line.Value("runtime.timeout") ?? environment(EnvironmentName("runtime.timeout")) ?? config.GetValueOrDefault("runtime.timeout")) is not null;
             var timeout = Duration("runtime.timeout", Get("runtime.timeout")!);
             if (timeout < TimeSpan.FromSeconds(1)) throw new UsageException($"--runtime.timeout must be at least 1s, not {PrometheusDuration.Format(timeout)}");
-            if (timeout >= scanTimeout) throw new UsageException($"--runtime.timeout {PrometheusDuration.Format(timeout)} must be shorter than --scan.timeout {PrometheusDuration.Format(scanTimeout)}");
+            if (timeout >= scanTimeout)
+            {
+                if (given) throw new UsageException($"--runtime.timeout {PrometheusDuration.Format(timeout)} must be shorter than --scan.timeout {PrometheusDuration.Format(scanTimeout)}");
+                // The default gives way to a short --scan.timeout: half of it.
+                timeout = TimeSpan.FromTicks(Math.Max(scanTimeout.Ticks / 2, TimeSpan.TicksPerSecond / 2));
+            }
             return RuntimeLimits.Within(timeout);
         }
 

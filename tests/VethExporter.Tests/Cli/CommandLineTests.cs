@@ -43,6 +43,8 @@ public class CommandLineTests
         Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15)), (slow.Budget, slow.CallTimeout));
         Assert.Equal(TimeSpan.FromSeconds(5), ExporterOptions.From(CommandLine.Parse(["scan"], Flags.All), _ => null).RuntimeLimits.Budget);
         Assert.Throws<UsageException>(() => ExporterOptions.From(CommandLine.Parse(["serve", "--runtime.timeout", "2m"], Flags.All), _ => null));
+        // Not given, it gives way to a short scan timeout.
+        Assert.Equal(TimeSpan.FromSeconds(1), ExporterOptions.From(CommandLine.Parse(["serve", "--scan.timeout", "2s"], Flags.All), _ => null).RuntimeLimits.Budget);
     }
 
     [Fact]
