@@ -98,7 +98,7 @@ internal sealed partial class Remediator(
         {
             var result = !item.Go ? Decided(item)
                 : item.Action == RemediationActions.CniDel ? await CniDelAsync(item, fresh, context, cancellationToken).ConfigureAwait(false)
-                : item.Action == RemediationActions.RuntimeCleanup && item.GoesWith is null ? await RuntimeCleanupAsync(item, context).ConfigureAwait(false)
+                : item.Action == RemediationActions.RuntimeCleanup && item.GoesWith is null ? await RuntimeCleanupAsync(item, context, Followers(item, results.Count)).ConfigureAwait(false)
                 : item.GoesWith is not null && item.Verdict is null ? FollowAttachment(item, context, request.DryRun)
                 : request.DryRun ? Outcome(item, RemediationResults.WouldDelete, null)
                 : item.GoesWith is not null ? await FollowAsync(item, context).ConfigureAwait(false)
@@ -231,7 +231,8 @@ internal sealed partial class Remediator(
     /// (a runtime that forgot its CNI state, a veth it never knew) goes by cni_del, then by detach-and-delete, each
     /// only as the scan allowed it; then everything is checked gone from the kernel and the filesystem.
     /// </summary>
-    private async Task<InterfaceResult> RuntimeCleanupAsync(PlannedItem item, RequestContext context)
+    /// <param name="followers">The other veths and attachments of the sandbox, planned to go with it.</param>
+    private async Task<InterfaceResult> RuntimeCleanupAsync(PlannedItem item, RequestContext context, List<PlannedItem> followers)
     {
         var verdict = item.Verdict;
         var attachment = item.Attachment;
@@ -259,8 +260,12 @@ internal sealed partial class Remediator(
                 return Outcome(item with { Blockers = [RefusalReasons.IdentityChanged] }, RemediationResults.Refused,
                     $"ifindex {verdict.Link.Index} is now {now.Name} {now.Mac}") with { Removes = removes };
         }
-        if (!audit.Write(IntentFor(context, item, item), sync: true))
-            return Outcome(item with { Blockers = [RefusalReasons.AuditUnwritable] }, RemediationResults.Failed, "the audit file cannot be written; nothing was touched");
+        // Write-ahead for everything the runtime's cleanup takes.
+        foreach (var goes in (List<PlannedItem>)[item, .. followers])
+        {
+            if (!audit.Write(IntentFor(context, goes, item), sync: true))
+                return Outcome(item with { Blockers = [RefusalReasons.AuditUnwritable] }, RemediationResults.Failed, "the audit file cannot be written; nothing was touched");
+        }
         if (verdict?.Peer is { NetnsId: int peerNsid, NetnsInode: ulong peerInode }
             && HolderRecheck.FindHolder(paths, netlink, peerInode, peerNsid, context.RuntimeServers.GetValueOrDefault(sandbox.Socket)) is { } holder)
             return Outcome(item with { Blockers = [RefusalReasons.HoldersChanged] }, RemediationResults.Refused, $"its namespace is held now: {holder}");

@@ -13,19 +13,6 @@ namespace VethExporter.KernelTests.Cni;
 /// </summary>
 public sealed class PodmanAttachmentKernelTests
 {
-    private static bool Dead(int pid) => ProcInfo.State(pid) is null or 'Z';
-
-    /// <summary>What a crash leaves: conmon first (so nobody reports the exit), then the container's process.</summary>
-    private static async Task CrashAsync(PodmanRuntime podman, string id)
-    {
-        int conmon = podman.ConmonPid(id);
-        int pid = int.Parse(podman.Podman("inspect", "-f", "{{.State.Pid}}", id), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(Tools.TryRun("kill", "-9", conmon.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.True(await Eventually.TrueAsync(() => Dead(conmon)), "conmon still alive");
-        Assert.True(Tools.TryRun("kill", "-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.True(await Eventually.TrueAsync(() => Dead(pid)), "the container's process still alive");
-    }
-
     [SkippableFact]
     public async Task Podman_s_own_cache_and_leases_are_judged_live_leaked_or_gone_by_the_kernel()
     {
@@ -36,8 +23,8 @@ public sealed class PodmanAttachmentKernelTests
         string unpinned = podman.Run("unpinned");
         string removed = podman.Run("removed");
         string unpinnedNetns = podman.Podman("inspect", "-f", "{{.NetworkSettings.SandboxKey}}", unpinned);
-        await CrashAsync(podman, pinned);
-        await CrashAsync(podman, unpinned);
+        await podman.CrashAsync(pinned);
+        await podman.CrashAsync(unpinned);
         // The stealth leak: the pin goes too, so the kernel tears the namespace and its veth down.
         Assert.True(Tools.TryRun("umount", unpinnedNetns), $"umount {unpinnedNetns}");
         podman.Podman("rm", "-f", "-t", "0", removed); // a proper stop: podman runs its CNI DEL

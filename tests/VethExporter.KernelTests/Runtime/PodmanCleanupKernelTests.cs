@@ -13,8 +13,6 @@ namespace VethExporter.KernelTests.Runtime;
 /// </summary>
 public sealed class PodmanCleanupKernelTests
 {
-    private static bool Dead(int pid) => ProcInfo.State(pid) is null or 'Z';
-
     private static JsonElement[] Interfaces(JsonDocument snapshot) => snapshot.RootElement.GetProperty("interfaces").EnumerateArray().ToArray();
 
     /// <summary>An element that outlives its document (or the default one, when none was found).</summary>
@@ -30,12 +28,7 @@ public sealed class PodmanCleanupKernelTests
         string live = podman.Run("live");
         string leak = podman.Run("leak");
         string pin = podman.Podman("inspect", "-f", "{{.NetworkSettings.SandboxKey}}", leak);
-        int conmon = podman.ConmonPid(leak);
-        int pid = int.Parse(podman.Podman("inspect", "-f", "{{.State.Pid}}", leak), CultureInfo.InvariantCulture);
-        Assert.True(Tools.TryRun("kill", "-9", conmon.ToString(CultureInfo.InvariantCulture)));
-        Assert.True(await Eventually.TrueAsync(() => Dead(conmon)), "conmon still alive");
-        Assert.True(Tools.TryRun("kill", "-9", pid.ToString(CultureInfo.InvariantCulture)));
-        Assert.True(await Eventually.TrueAsync(() => Dead(pid)), "the container's process still alive");
+        await podman.CrashAsync(leak);
         Assert.Contains("Up", podman.Podman("ps", "--filter", $"id={leak}", "--format", "{{.Status}}"), StringComparison.Ordinal);
 
         string cache = $"/var/lib/cni/results/{podman.Network}-{leak}-eth0";

@@ -91,6 +91,21 @@ public sealed class PodmanRuntime : IDisposable
         return id;
     }
 
+    /// <summary>
+    /// What a crash leaves: conmon killed first (so nobody reports the exit), then the container's process; podman
+    /// keeps calling the container running. Returns once both are gone (or zombies, which hold no namespace).
+    /// </summary>
+    public async Task CrashAsync(string id)
+    {
+        int conmon = ConmonPid(id);
+        int pid = int.Parse(Podman("inspect", "-f", "{{.State.Pid}}", id), System.Globalization.CultureInfo.InvariantCulture);
+        static bool Dead(int pid) => ProcInfo.State(pid) is null or 'Z';
+        if (!Tools.TryRun("kill", "-9", conmon.ToString(System.Globalization.CultureInfo.InvariantCulture)) || !await Eventually.TrueAsync(() => Dead(conmon)))
+            throw new InvalidOperationException($"conmon {conmon} of {id} would not die");
+        if (!Tools.TryRun("kill", "-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)) || !await Eventually.TrueAsync(() => Dead(pid)))
+            throw new InvalidOperationException($"process {pid} of {id} would not die");
+    }
+
     /// <summary>conmon's pid for a container, from the pidfile podman gave it.</summary>
     public int ConmonPid(string id) =>
         int.Parse(File.ReadAllText(Path.Combine(Root, "run", "vfs-containers", id, "userdata", "conmon.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
