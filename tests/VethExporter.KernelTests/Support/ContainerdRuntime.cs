@@ -111,6 +111,7 @@ public sealed class ContainerdRuntime : IDisposable
                 Linux = new LinuxPodSandboxConfig { CgroupParent = $"/vxt-{_tag}" },
             },
         }, deadline: DateTime.UtcNow.AddSeconds(60));
+        _sandboxes.Add(answer.PodSandboxId);
         return answer.PodSandboxId;
     }
 
@@ -183,6 +184,13 @@ public sealed class ContainerdRuntime : IDisposable
             try { File.Delete(pin); } catch (IOException) { }
         }
         foreach (string mount in mounts.Where(m => m.StartsWith(Root + "/", StringComparison.Ordinal)).OrderByDescending(m => m.Length)) Tools.TryRun("umount", mount);
+        if (Directory.Exists("/var/lib/cni/results"))
+        {
+            foreach (string file in _sandboxes.SelectMany(id => Directory.EnumerateFiles("/var/lib/cni/results", $"*-{id}-*")).ToList())
+            {
+                try { File.Delete(file); } catch (IOException) { }
+            }
+        }
         foreach (string dir in Directory.EnumerateDirectories("/sys/fs/cgroup", $"vxt-{_tag}", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 3 })
             .OrderByDescending(d => d.Length).ToList())
         {
@@ -194,6 +202,9 @@ public sealed class ContainerdRuntime : IDisposable
 
     /// <summary>Netns pins recorded for this runtime's sandboxes (their paths, from the tests).</summary>
     public List<string> Pins { get; } = [];
+
+    /// <summary>Sandboxes run here: a test that kills one leaves libcni cache files (loopback's, the network's) that are ours to remove.</summary>
+    private readonly List<string> _sandboxes = [];
 
     private static void TryDelete(Action delete)
     {
